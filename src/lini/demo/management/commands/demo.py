@@ -1,0 +1,58 @@
+"""``lini demo``: prepare everything (database, regions, demo accounts) and serve the web app."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from lini.demo.services import DEMO_PASSWORD, demo_regions_load, demo_users_ensure
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare a demo of Lini (migrate, load Banten's regions, create one account per role) "
+        "and serve it on http://127.0.0.1:8000. Running it again reuses what exists."
+    )
+    requires_system_checks = []  # checks run in migrate, once the database exists
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--port", type=int, default=8000, help="port to serve on (default 8000)"
+        )
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)"
+        )
+        parser.add_argument("--no-serve", action="store_true", help="prepare, then exit")
+        parser.add_argument(
+            "--all-regions", action="store_true", help="load all of Indonesia, not only Banten"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        self._step("Database", settings.DATABASES["default"]["NAME"])
+        call_command("migrate", interactive=False, verbosity=0)
+        report = demo_regions_load(all_regions=options["all_regions"])
+        self._step(
+            "Regions",
+            f"{report.total('created'):,} created, {report.total('updated'):,} updated, "
+            f"{report.total('unchanged'):,} unchanged",
+        )
+        accounts = demo_users_ensure()
+        self._step("Accounts", f"password for new demo accounts: {DEMO_PASSWORD}")
+        for spec, created in accounts:
+            note = "created" if created else "exists, password unchanged"
+            where = ", ".join(spec.region_codes) or "Indonesia"
+            self.stdout.write(f"    {spec.username:<18} {spec.role:<17} {where:<16} ({note})")
+        self.stdout.write(self.style.SUCCESS(f"Ready in {time.monotonic() - started:.1f} s."))
+        if options["no_serve"]:
+            return
+        address = f"{options['host']}:{options['port']}"
+        self.stdout.write(self.style.SUCCESS(f"Open http://{address}/ (Ctrl+C stops the demo)"))
+        call_command("runserver", address, use_reloader=False, skip_checks=True)
+
+    def _step(self, name: str, detail: object) -> None:
+        self.stdout.write(f"{name}: {detail}")

@@ -1,0 +1,12 @@
+"""Lini's URLs. Every page requires a login (LoginRequiredMiddleware) unless marked otherwise."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("lini.web.urls")),
+    path("akun/", include("lini.accounts.urls")),
+    path("wilayah/", include("lini.regions.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+]

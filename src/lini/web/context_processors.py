@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from lini import __version__
+from lini.accounts import scope
+from lini.accounts.roles import Action
+
+
+def lini(request: HttpRequest) -> dict[str, object]:
+    """What the base layout needs on every page: the menu entries the user may see."""
+    return {
+        "lini_version": __version__,
+        "can_manage_users": scope.role_allows(getattr(request, "user", None), Action.MANAGE_USERS),
+    }
