@@ -67,11 +67,11 @@ def user_create(
     email: str = "",
 ) -> User:
     """Create an account. ``actor`` None means the system itself (the demo, a setup command)."""
+    _check_regions(role=role, regions=regions)
     if actor is not None and not scope.can_assign(actor, role, regions):
         raise PermissionDenied(
             _("You may not create this account with this role and these regions.")
         )
-    _check_regions(role=role, regions=regions)
     user = User(
         username=username, role=role, first_name=first_name, last_name=last_name, email=email
     )
@@ -96,11 +96,11 @@ def user_update(
     email: str,
 ) -> User:
     """Change an account's role, regions, status or name, inside the actor's scope."""
-    if actor is not None and not (
-        scope.can_manage_user(actor, user) and scope.can_assign(actor, role, regions)
-    ):
-        raise PermissionDenied(_("You may not give this account this role and these regions."))
+    if actor is not None and not scope.can_manage_user(actor, user):
+        raise PermissionDenied(_("You may not change this account."))
     _check_regions(role=role, regions=regions)
+    if actor is not None and not scope.can_assign(actor, role, regions):
+        raise PermissionDenied(_("You may not give this account this role and these regions."))
     user.role, user.is_active = role, is_active
     user.first_name, user.last_name, user.email = first_name, last_name, email
     user.full_clean()

@@ -18,7 +18,7 @@ def prepare_demo_environment() -> None:
     sessions survive a restart of the demo.
     """
     home = lini_home()
-    home.mkdir(parents=True, exist_ok=True)
+    (home / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
     if not os.environ.get("LINI_SECRET_KEY") and not os.environ.get("LINI_SECRET_KEY_FILE"):
         key_file = home / "secret_key"
         if not key_file.exists():

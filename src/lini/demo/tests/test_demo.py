@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from django.core.management import call_command
+from django.test import Client
+
+from lini.accounts import scope
+from lini.accounts.models import User
+from lini.accounts.roles import Role
+from lini.demo.services import DEMO_PASSWORD, DEMO_USERS
+from lini.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    assert DEMO_PASSWORD in text
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+    cadre = User.objects.get(username="kader.singamerta")
+    assert scope.user_scope(cadre).codes == ("36.04.09.2013",)
+    assert User.objects.get(username="pkb.ciruas").check_password(DEMO_PASSWORD)
+    assert Region.objects.filter(code__startswith="36").count() == 1716
+
+    cadre.set_password("changed-by-the-user-1")
+    cadre.save()
+    again = io.StringIO()
+    call_command("demo", "--no-serve", stdout=again)
+    assert User.objects.count() == len(DEMO_USERS)
+    assert "exists, password unchanged" in again.getvalue()
+    cadre.refresh_from_db()
+    assert cadre.check_password("changed-by-the-user-1")
+
+
+def test_demo_accounts_can_log_in(client: Client) -> None:
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert client.login(username="kab.serang", password=DEMO_PASSWORD)
+    assert "Kabupaten Serang" in client.get("/").content.decode()

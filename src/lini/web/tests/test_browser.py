@@ -1,0 +1,125 @@
+"""End-to-end in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+Run with ``./dev.sh test-browser`` (``pytest -m browser``); CI installs Chromium first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lini.accounts.roles import Role
+from lini.accounts.tests.factories import TEST_PASSWORD, make_user
+from lini.regions.services import bundled_wilayah_csv, read_wilayah_csv, regions_load
+from lini.regions.tests.places import BANTEN, CIRUAS, KAB_SERANG, KAB_TANGERANG, SINGAMERTA
+
+CHROMIUM = Path(os.environ.get("LINI_CHROMIUM", "/usr/bin/chromium"))
+# No network: Chromium must not try to reach Google's services on this closed machine.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Chromium not found at {CHROMIUM}"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+@pytest.fixture
+def page(live_server, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between browser steps are ordinary synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    regions_load(rows=read_wilayah_csv(bundled_wilayah_csv(), province="36"))
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740}, locale="id-ID", base_url=live_server.url
+        )
+        blocked: list[str] = []
+
+        def only_local(route) -> None:  # type: ignore[no-untyped-def]
+            if route.request.url.startswith(live_server.url):
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_local)
+        yield context.new_page()
+        context.close()
+        browser.close()
+        assert not blocked, f"pages asked for outside resources: {blocked}"
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def test_pkb_of_ciruas_drills_down_to_singamerta_and_is_refused_tangerang(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    make_user(Role.COUNSELLOR, CIRUAS, username="pkb.ciruas")
+    expect = sync_api.expect
+
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/akun/masuk/"))
+    page.get_by_label("Nama pengguna").fill("pkb.ciruas")
+    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", name="Wilayah Anda")).to_be_visible()
+    expect(page.get_by_role("link", name="Kec. Ciruas")).to_be_visible()
+
+    page.get_by_role("link", name="Wilayah").first.click()
+    page.get_by_role("link", name="Banten", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/wilayah/{BANTEN}/$"))
+    expect(page.get_by_role("link", name="Kabupaten Tangerang")).to_have_count(0)
+    page.get_by_role("link", name="Kabupaten Serang").click()
+    expect(page).to_have_url(re.compile(rf"/wilayah/{KAB_SERANG}/$"))
+    page.get_by_role("link", name="Kec. Ciruas").click()
+    page.get_by_role("link", name="Desa Singamerta").click()
+    expect(page).to_have_url(re.compile(rf"/wilayah/{SINGAMERTA}/$"))
+    breadcrumbs = page.get_by_role("navigation", name="Jejak navigasi")
+    for name in ("Indonesia", "Banten", "Kabupaten Serang", "Kec. Ciruas"):
+        expect(breadcrumbs.get_by_role("link", name=name, exact=True)).to_be_visible()
+    page.screenshot(path=str(tmp_path / "singamerta.png"), full_page=True)
+
+    # The page fits a 360 px phone screen: nothing wider than the viewport.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # Search answers as the user types (htmx), inside the scope only.
+    page.get_by_role("link", name="Kec. Ciruas").first.click()
+    expect(page).to_have_url(re.compile(rf"/wilayah/{CIRUAS}/$"))
+    page.wait_for_load_state("load")  # htmx is loaded (deferred) before we type
+    page.get_by_role("searchbox").fill("singam")
+    expect(
+        page.locator("#search-results").get_by_role("link", name="Desa Singamerta")
+    ).to_be_visible()
+    page.get_by_role("searchbox").fill("kuta jaya")
+    expect(page.locator("#search-results")).to_contain_text("Tidak ditemukan")
+
+    for code in (KAB_TANGERANG, "36.03.12", "36.03.12.1012"):
+        response = page.goto(f"/wilayah/{code}/")
+        assert response is not None
+        assert response.status == 403, code
+        expect(page.get_by_role("heading", name="Tidak diizinkan")).to_be_visible()
+
+
+def test_language_switch_to_english(page) -> None:  # type: ignore[no-untyped-def]
+    make_user(Role.CADRE, SINGAMERTA, username="kader")
+    page.goto("/akun/masuk/")
+    page.get_by_label("Bahasa").select_option("en")
+    expect = sync_api.expect
+    expect(page.get_by_role("heading", name="Log in to Lini")).to_be_visible()
+    page.get_by_label("Username").fill("kader")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Your regions")).to_be_visible()

@@ -1,0 +1,143 @@
+"""Walk every URL pattern as anonymous, as a cadre of Desa Singamerta (out of scope for
+Kab. Tangerang) and as an officer of Kab. Tangerang (in scope). A new URL pattern fails this test
+until it is added to CASES."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lini.accounts.models import User
+from lini.accounts.roles import Role
+from lini.accounts.tests.factories import make_user
+from lini.regions.models import Region, RegionKind
+from lini.regions.services import subunit_create
+from lini.regions.tests.places import KAB_TANGERANG, KUTA_JAYA, SINGAMERTA
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"accounts:login", "set_language"}
+
+
+@dataclass
+class World:
+    cadre: User  # Singamerta, Kab. Serang
+    tangerang_officer: User  # in scope for everything below
+    tangerang_cadre: User
+    tangerang_rw: Region
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call a URL with Tangerang's objects, and what the out-of-scope cadre gets."""
+
+    kwargs: Callable[[World], dict[str, object]] = lambda w: {}
+    method: str = "get"
+    data: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    denied: bool = True  # False: a page of the cadre's own, which must not show Tangerang
+
+
+CASES: dict[str, Case] = {
+    "web:home": Case(denied=False),
+    "regions:region_index": Case(denied=False),
+    "regions:region_search": Case(denied=False, query="?q=tangerang"),
+    "regions:region_detail": Case(lambda w: {"code": KAB_TANGERANG}),
+    "regions:subunit_create": Case(
+        lambda w: {"code": KUTA_JAYA}, method="post", data={"kind": "rw", "number": "7"}
+    ),
+    "regions:subunit_edit": Case(
+        lambda w: {"code": w.tangerang_rw.code}, method="post", data={"name": "X"}
+    ),
+    "regions:subunit_delete": Case(lambda w: {"code": w.tangerang_rw.code}, method="post"),
+    "accounts:login": Case(denied=False),
+    "accounts:logout": Case(denied=False, method="post"),
+    "accounts:password_change": Case(denied=False),
+    "accounts:user_list": Case(),
+    "accounts:user_create": Case(),
+    "accounts:user_edit": Case(lambda w: {"pk": w.tangerang_cadre.pk}),
+    "accounts:user_password": Case(
+        lambda w: {"pk": w.tangerang_cadre.pk}, method="post", data={"password": "a-new-pass-1234"}
+    ),
+    "set_language": Case(denied=False, method="post", data={"language": "en", "next": "/"}),
+}
+
+
+def _names(patterns: list, namespace: str = "") -> Iterator[str]:  # type: ignore[type-arg]
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+ALL_NAMES = sorted(set(_names(get_resolver().url_patterns)))
+
+
+def test_every_url_pattern_is_covered() -> None:
+    assert set(ALL_NAMES) == set(CASES), "add new URL names to CASES (and remove old ones)"
+
+
+@pytest.fixture
+def world() -> World:
+    rw = subunit_create(parent=Region.objects.get(code=KUTA_JAYA), kind=RegionKind.RW, number=1)
+    return World(
+        cadre=make_user(Role.CADRE, SINGAMERTA),
+        tangerang_officer=make_user(Role.REGENCY_OFFICER, KAB_TANGERANG),
+        tangerang_cadre=make_user(Role.CADRE, KUTA_JAYA),
+        tangerang_rw=rw,
+    )
+
+
+def _call(client: Client, name: str, case: Case, world: World):  # type: ignore[no-untyped-def]
+    url = reverse(name, kwargs=case.kwargs(world)) + case.query
+    return getattr(client, case.method)(url, case.data)
+
+
+def _snapshot(world: World) -> tuple[object, ...]:
+    rw = Region.objects.filter(pk=world.tangerang_rw.pk).values_list("name", flat=True).first()
+    target = User.objects.get(pk=world.tangerang_cadre.pk)
+    return (rw, Region.objects.count(), target.password, target.role, User.objects.count())
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_anonymous_is_sent_to_login(client: Client, world: World, name: str) -> None:
+    response = _call(client, name, CASES[name], world)
+    if name in PUBLIC:
+        assert response.status_code in (200, 302)
+    else:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_out_of_scope_cadre_gets_nothing_of_tangerang(
+    client: Client, world: World, name: str
+) -> None:
+    case = CASES[name]
+    client.force_login(world.cadre)
+    before = _snapshot(world)
+    response = _call(client, name, case, world)
+    if case.denied:
+        assert response.status_code in (403, 404), response.status_code
+    else:
+        assert response.status_code in (200, 302)
+        assert b"Tangerang" not in response.content
+    assert _snapshot(world) == before, "an out-of-scope request changed data"
+
+
+@pytest.mark.parametrize("name", [n for n in ALL_NAMES if CASES[n].denied])
+def test_the_same_requests_work_for_an_officer_in_scope(
+    client: Client, world: World, name: str
+) -> None:
+    client.force_login(world.tangerang_officer)
+    response = _call(client, name, CASES[name], world)
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 302:
+        assert not response.url.startswith(reverse("accounts:login"))
