@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lini.core.bulk import bulk_insert, db_value
 from lini.core.text import search_key
 from lini.regions.codes import RegionCodeError, is_within, normalise_code, parent_code
 from lini.regions.models import (
@@ -40,6 +41,16 @@ _KINDS_OF_LEVEL = {
     },
 }
 _BATCH = 2000
+_INSERT_FIELDS = (
+    "code",
+    "name",
+    "search_name",
+    "level",
+    "kind",
+    "parent",
+    "created_at",
+    "updated_at",
+)
 
 
 class RegionFileError(ValueError):
@@ -143,8 +154,9 @@ def regions_load(*, rows: Iterable[RegionRow]) -> LoadReport:
     ids = {code: values[0] for code, values in existing.items()}
     report = LoadReport()
     now = timezone.now()
+    stamp = db_value(Region, "created_at", now)
     for level in range(1, 5):
-        to_create: list[Region] = []
+        to_create: list[tuple[object, ...]] = []
         to_update: list[Region] = []
         counts = report.levels[level]
         for row in by_level[level]:
@@ -160,25 +172,23 @@ def regions_load(*, rows: Iterable[RegionRow]) -> LoadReport:
             current = existing.get(row.code)
             if current is None:
                 to_create.append(
-                    Region(
-                        code=row.code,
-                        name=row.name,
-                        search_name=search_key(row.name),
-                        level=level,
-                        kind=row.kind,
-                        parent_id=parent_id,
-                        created_at=now,
-                        updated_at=now,
+                    (
+                        row.code,
+                        row.name,
+                        search_key(row.name),
+                        level,
+                        row.kind,
+                        parent_id,
+                        stamp,
+                        stamp,
                     )
                 )
             elif current[1:] != (row.name, row.kind, parent_id):
                 to_update.append(
                     Region(
                         pk=current[0],
-                        code=row.code,
                         name=row.name,
                         search_name=search_key(row.name),
-                        level=level,
                         kind=row.kind,
                         parent_id=parent_id,
                         updated_at=now,
@@ -186,9 +196,14 @@ def regions_load(*, rows: Iterable[RegionRow]) -> LoadReport:
                 )
             else:
                 counts.unchanged += 1
-        for start in range(0, len(to_create), _BATCH):
-            Region.objects.bulk_create(to_create[start : start + _BATCH])
-        ids.update({region.code: region.pk for region in to_create})
+        bulk_insert(Region, _INSERT_FIELDS, to_create)
+        if to_create:
+            created = {row[0] for row in to_create}
+            ids.update(
+                (code, pk)
+                for code, pk in Region.objects.filter(level=level).values_list("code", "pk")
+                if code in created
+            )
         Region.objects.bulk_update(
             to_update, ["name", "search_name", "kind", "parent", "updated_at"], batch_size=_BATCH
         )
