@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "lini.core",
     "lini.regions",
     "lini.accounts",
+    "lini.exchange",
+    "lini.register",
     "lini.web",
     "lini.demo",
 ]
@@ -176,6 +178,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# The register: a couple is a PUS while the wife's age lies within these limits (DOMAIN.md §5:
+# Renstra 15-49; PK21 asks Blok II of married women 10-49).
+LINI_PUS_MIN_AGE = env_int("LINI_PUS_MIN_AGE", default=15, minimum=0)
+LINI_PUS_MAX_AGE = env_int("LINI_PUS_MAX_AGE", default=49, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,131 @@
+"""Streaming readers for CSV and XLSX files: one row at a time, whatever the file size."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from lini.exchange.cells import is_blank, normalise_header
+
+SUFFIXES = (".csv", ".xlsx")
+_SNIFF_BYTES = 64 * 1024
+_MAX_COLUMNS = 200
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be read (type, encoding, header); the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    line: int  # row number as the user sees it in a spreadsheet (header = 1)
+    values: dict[str, Any]
+
+
+def check_suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise FileError(_("%(name)s: only .csv and .xlsx files can be read") % {"name": path.name})
+    return suffix
+
+
+def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
+    """The normalised header and an iterator over the data rows (blank rows skipped)."""
+    suffix = check_suffix(path)
+    raw_rows = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
+    header_line, header = 0, []
+    for line, cells in raw_rows:
+        if any(not is_blank(c) for c in cells):
+            header_line, header = line, [normalise_header(c) for c in cells]
+            break
+    if not header:
+        raise FileError(_("%(name)s is empty: no header row") % {"name": path.name})
+    if len(header) > _MAX_COLUMNS:
+        raise FileError(
+            _("%(name)s has more than %(n)d columns") % {"name": path.name, "n": _MAX_COLUMNS}
+        )
+    while header and not header[-1]:
+        header.pop()
+
+    def rows() -> Iterator[Row]:
+        for line, cells in raw_rows:
+            if all(is_blank(c) for c in cells):
+                continue
+            values = {
+                name: (cells[i] if i < len(cells) else None)
+                for i, name in enumerate(header)
+                if name
+            }
+            yield Row(line=line - header_line + 1, values=values)
+
+    return header, rows()
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    encoding = "utf-8-sig"
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
+            encoding = "cp1252"
+    first_line = head.split(b"\n", 1)[0].decode(encoding, errors="replace")
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+
+    def generate() -> Iterator[tuple[int, list[Any]]]:
+        with path.open(encoding=encoding, newline="", errors="strict") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            try:
+                yield from enumerate(reader, start=1)
+            except UnicodeDecodeError as exc:
+                raise FileError(
+                    _(
+                        "%(name)s: the text after row %(n)d is not in %(enc)s encoding; save the "
+                        "file as CSV UTF-8"
+                    )
+                    % {"name": path.name, "n": reader.line_num, "enc": encoding}
+                ) from exc
+            except csv.Error as exc:
+                raise FileError(
+                    _("%(name)s, row %(n)d: %(why)s")
+                    % {"name": path.name, "n": reader.line_num, "why": exc}
+                ) from exc
+
+    return generate()
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileError(
+            _("%(name)s is not a readable .xlsx file (%(why)s)") % {"name": path.name, "why": exc}
+        ) from exc
+    sheet = workbook.worksheets[0]
+    for name in ("data", "register", "isian"):
+        if name in workbook.sheetnames:
+            sheet = workbook[name]
+            break
+
+    def generate() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, list(cells[:_MAX_COLUMNS])
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+            raise FileError(
+                _("%(name)s could not be read to the end (%(why)s)")
+                % {"name": path.name, "why": exc}
+            ) from exc
+        finally:
+            workbook.close()
+
+    return generate()

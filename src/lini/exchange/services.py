@@ -1,0 +1,90 @@
+"""Running imports, exports and templates for any registered kind (commands, pages and tasks call
+these)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from lini.accounts import scope
+from lini.accounts.roles import Action
+from lini.exchange.readers import FileError, Row, read_rows
+from lini.exchange.registry import DataKind, ImportContext, ImportReport
+from lini.exchange.writers import TableWriter
+
+if TYPE_CHECKING:
+    from lini.accounts.models import User
+    from lini.regions.models import Region
+
+
+def template_write(*, kind: DataKind, path: Path) -> None:
+    """An empty template: the header row and, in XLSX, an explanation sheet of every column."""
+    with TableWriter(path, kind.column_names) as out:
+        out.add_sheet(
+            "petunjuk",
+            [
+                (_("column"), _("required"), _("what to write"), _("allowed values")),
+                *(
+                    (c.name, _("yes") if c.required else _("no"), c.description, c.allowed)
+                    for c in kind.columns
+                ),
+            ],
+        )
+
+
+def import_run(
+    *,
+    kind: DataKind,
+    path: Path,
+    user: User | None,
+    dry_run: bool = False,
+    rejects_path: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import ``path``; rejected rows go to ``rejects_path`` (same columns plus the reason).
+
+    ``user`` None is the system (command line without ``--user``); a user may import only rows of
+    villages in their scope where their role may change data."""
+    if user is not None and not scope.role_allows(user, Action.CHANGE):
+        raise PermissionDenied(_("Your role may not import data."))
+    header, rows = read_rows(path)
+    missing = [c.name for c in kind.columns if c.required and c.name not in header]
+    if missing:
+        raise FileError(
+            _("%(name)s lacks the column(s) %(cols)s; download the template to see them all")
+            % {"name": path.name, "cols": ", ".join(missing)}
+        )
+    columns = [name for name in header if name and name != kind.error_column]
+    writer = None
+    if rejects_path is not None:
+        writer = TableWriter(rejects_path, [*columns, kind.error_column]).__enter__()
+
+    def reject(row: Row, why: str) -> None:
+        if writer is not None:
+            writer.write([*(row.values.get(c) for c in columns), why])
+
+    context = ImportContext(
+        user=user, dry_run=dry_run, reject=reject, progress=progress or (lambda rows: None)
+    )
+    try:
+        report = kind.import_rows(rows, context)
+    finally:
+        if writer is not None:
+            writer.__exit__(None, None, None)
+    report.dry_run = dry_run
+    return report
+
+
+def export_run(*, kind: DataKind, region: Region, path: Path, user: User | None) -> int:
+    """Write the rows of ``region`` to ``path``; returns the number of rows."""
+    if user is not None:
+        scope.require(user, Action.VIEW, region)
+        if kind.personal:  # names, NIK, contraceptive use: only for roles that may see identity
+            scope.require(user, Action.VIEW_IDENTITY, region)
+    with TableWriter(path, kind.column_names) as out:
+        out.write_all(kind.export_rows(user=user, region=region))
+        return out.rows

@@ -1,0 +1,484 @@
+"""The register as a data kind: the import/export template (one row per member, the family's
+columns repeated on each row, the couple's KB status on the wife's row), row by row checks and
+the export in the same format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lini.accounts import scope
+from lini.accounts.roles import Action
+from lini.exchange.cells import CellError, is_blank, parse_date, parse_sixteen_digits, text
+from lini.exchange.readers import Row
+from lini.exchange.registry import (
+    Column,
+    DataKind,
+    ImportContext,
+    ImportReport,
+    RowProblem,
+    register_kind,
+)
+from lini.regions.codes import RegionCodeError, normalise_code
+from lini.regions.models import Region, RegionLevel
+from lini.regions.selectors import subtree_q
+from lini.register.choices import (
+    Education,
+    EventSource,
+    KBStatus,
+    MaritalStatus,
+    Method,
+    NotUsingReason,
+    Occupation,
+    Presence,
+    Relation,
+    Sex,
+    parse_choice,
+)
+from lini.register.identity import nik_warnings
+from lini.register.models import Member
+from lini.register.records import FamilyRecord, MemberRecord, StatusRecord, family_problems
+from lini.register.writer import WriteCounts, register_write
+
+if TYPE_CHECKING:
+    from django.db.models import TextChoices
+
+    from lini.accounts.models import User
+
+BATCH_FAMILIES = 1000
+PROGRESS_EVERY = 1000
+
+
+def _allowed(choices: type[TextChoices]) -> str:
+    return "; ".join(f"{value} ({label})" for value, label in choices.choices)
+
+
+COLUMNS = (
+    Column(
+        "no_kk", gettext_lazy("Family card number, 16 digits (format the column as text)."), True
+    ),
+    Column(
+        "kode_wilayah",
+        gettext_lazy("Kemendagri village code, with or without dots (36.04.09.2013)."),
+        True,
+    ),
+    Column("dusun", gettext_lazy("Dusun name (optional).")),
+    Column("rw", gettext_lazy("RW number (optional).")),
+    Column("rt", gettext_lazy("RT number (optional).")),
+    Column("alamat", gettext_lazy("Address (street, house number).")),
+    Column("tanggal_pendataan", gettext_lazy("Date of data collection, dd/mm/yyyy.")),
+    Column("pendata", gettext_lazy("Name of the cadre who collected the data.")),
+    Column("nik", gettext_lazy("NIK, 16 digits (format the column as text)."), True),
+    Column("nama", gettext_lazy("Full name."), True),
+    Column("jenis_kelamin", gettext_lazy("Sex."), True, "L (laki-laki), P (perempuan)"),
+    Column("tanggal_lahir", gettext_lazy("Birth date, dd/mm/yyyy."), True),
+    Column(
+        "hubungan", gettext_lazy("Relation to the head of the family."), True, _allowed(Relation)
+    ),
+    Column("status_kawin", gettext_lazy("Marital status."), True, _allowed(MaritalStatus)),
+    Column("pendidikan", gettext_lazy("Education (code 1-10)."), False, _allowed(Education)),
+    Column("pekerjaan", gettext_lazy("Occupation (code 1-11)."), False, _allowed(Occupation)),
+    Column("keberadaan", gettext_lazy("Presence (empty = lives here)."), False, _allowed(Presence)),
+    Column("tanggal_keberadaan", gettext_lazy("Date the member moved away or died.")),
+    Column(
+        "status_kb",
+        gettext_lazy("On the wife's row only: is the couple using contraception now?"),
+        False,
+        _allowed(KBStatus),
+    ),
+    Column("metode_kb", gettext_lazy("Method, when using."), False, _allowed(Method)),
+    Column(
+        "tanggal_mulai_kb",
+        gettext_lazy("Since when the current status holds (the method was started), dd/mm/yyyy."),
+    ),
+    Column("tempat_pelayanan_kb", gettext_lazy("Where the method was received.")),
+    Column(
+        "alasan_tidak_kb",
+        gettext_lazy("When not using: why."),
+        False,
+        _allowed(NotUsingReason),
+    ),
+)
+FAMILY_COLUMNS = (
+    "kode_wilayah", "dusun", "rw", "rt", "alamat", "tanggal_pendataan", "pendata",
+)  # fmt: skip
+
+
+@dataclass
+class _ParsedRow:
+    row: Row
+    kk: str | None
+    family: dict[str, Any]
+    member: MemberRecord | None
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+class _RowParser:
+    def __init__(self, *, allowed_village_ids: set[int] | None, today: dt.date) -> None:
+        self.villages = dict(
+            Region.objects.filter(level=RegionLevel.VILLAGE).values_list("code", "pk")
+        )
+        self.allowed = allowed_village_ids
+        self.today = today
+
+    def parse(self, row: Row) -> _ParsedRow:
+        values = row.values
+        problems: list[RowProblem] = []
+
+        def cell(column: str, parse: Any, *, required: bool = False) -> Any:
+            value = values.get(column)
+            if is_blank(value):
+                if required:
+                    problems.append(RowProblem(row.line, column, "", _("is empty")))
+                return None
+            try:
+                return parse(value)
+            except CellError as exc:
+                problems.append(RowProblem(row.line, column, _shown(value), str(exc)))
+                return None
+
+        def choice(column: str, choices: type[TextChoices], *, required: bool = False) -> str:
+            def parse(value: Any) -> str:
+                parsed = parse_choice(choices, value)
+                if parsed is None:
+                    raise CellError(
+                        _("is not one of: %(allowed)s") % {"allowed": ", ".join(choices.values)}
+                    )
+                return parsed
+
+            return cell(column, parse, required=required) or ""
+
+        kk = cell("no_kk", lambda v: parse_sixteen_digits(v, what="No. KK"), required=True)
+        village_id = cell("kode_wilayah", self._village)  # required once per family
+        family = {
+            "village_id": village_id,
+            "village_code": _code(values.get("kode_wilayah")),
+            "dusun": cell("dusun", lambda v: text(v, max_length=60)) or "",
+            "rw": cell("rw", _unit_number) or "",
+            "rt": cell("rt", _unit_number) or "",
+            "address": cell("alamat", lambda v: text(v, max_length=200)) or "",
+            "collected_on": cell("tanggal_pendataan", self._past_date),
+            "collector_name": cell("pendata", lambda v: text(v, max_length=100)) or "",
+        }
+        nik = cell("nik", lambda v: parse_sixteen_digits(v, what="NIK"), required=True)
+        name = cell("nama", lambda v: text(v, max_length=100), required=True)
+        sex = choice("jenis_kelamin", Sex, required=True)
+        birth_date = cell("tanggal_lahir", self._birth_date, required=True)
+        relation = choice("hubungan", Relation, required=True)
+        marital = choice("status_kawin", MaritalStatus, required=True)
+        education = choice("pendidikan", Education)
+        occupation = choice("pekerjaan", Occupation)
+        presence = choice("keberadaan", Presence) or Presence.PRESENT
+        presence_date = cell("tanggal_keberadaan", self._past_date)
+        status = self._status(row, values, cell, choice, problems)
+        member = None
+        if not problems:
+            member = MemberRecord(
+                nik=nik, name=name, sex=sex, birth_date=birth_date, relation=relation,
+                marital_status=marital, education=education, occupation=occupation,
+                presence=presence, presence_date=presence_date, status=status, line=row.line,
+            )  # fmt: skip
+        return _ParsedRow(row=row, kk=kk, family=family, member=member, problems=problems)
+
+    def _status(
+        self, row: Row, values: dict[str, Any], cell: Any, choice: Any, problems: list[RowProblem]
+    ) -> StatusRecord | None:
+        status = choice("status_kb", KBStatus)
+        method = choice("metode_kb", Method)
+        reason = choice("alasan_tidak_kb", NotUsingReason)
+        since = cell("tanggal_mulai_kb", self._past_date)
+        place = cell("tempat_pelayanan_kb", lambda v: text(v, max_length=120)) or ""
+        if not status:
+            if method:
+                status = KBStatus.USING
+            elif reason:
+                status = KBStatus.NOT_USING
+            elif since or place:
+                problems.append(
+                    RowProblem(row.line, "status_kb", "", _("fill status_kb (pakai / tidak_pakai)"))
+                )
+                return None
+            else:
+                return None
+        if status == KBStatus.USING:
+            if not method and not is_blank(values.get("metode_kb")):
+                return None  # the method's own problem is reported
+            if not method:
+                problems.append(
+                    RowProblem(row.line, "metode_kb", "", _("a couple using KB needs the method"))
+                )
+            if reason:
+                problems.append(
+                    RowProblem(
+                        row.line,
+                        "alasan_tidak_kb",
+                        reason,
+                        _("a couple using KB has no reason for not using"),
+                    )
+                )
+        else:
+            if method:
+                problems.append(
+                    RowProblem(
+                        row.line, "metode_kb", method, _("a couple not using KB has no method")
+                    )
+                )
+            if not reason and is_blank(values.get("alasan_tidak_kb")):
+                problems.append(
+                    RowProblem(
+                        row.line,
+                        "alasan_tidak_kb",
+                        "",
+                        _("give the reason for not using: %(allowed)s")
+                        % {"allowed": ", ".join(NotUsingReason.values)},
+                    )
+                )
+        return StatusRecord(status=status, method=method, reason=reason, since=since, place=place)
+
+    def _village(self, value: Any) -> int:
+        try:
+            code = normalise_code(str(value).strip())
+        except RegionCodeError as exc:
+            raise CellError(_("is not a region code")) from exc
+        village_id = self.villages.get(code)
+        if village_id is None:
+            raise CellError(_("no village has the code %(code)s") % {"code": code})
+        if self.allowed is not None and village_id not in self.allowed:
+            raise CellError(_("village %(code)s is outside your regions") % {"code": code})
+        return village_id
+
+    def _past_date(self, value: Any) -> dt.date:
+        day = parse_date(value)
+        if day > self.today:
+            raise CellError(_("%(day)s is in the future") % {"day": day.strftime("%d/%m/%Y")})
+        if day.year < 1900:
+            raise CellError(_("%(day)s is before 1900") % {"day": day.strftime("%d/%m/%Y")})
+        return day
+
+    def _birth_date(self, value: Any) -> dt.date:
+        return self._past_date(value)
+
+
+def _shown(value: Any) -> str:
+    return str(value)[:60]
+
+
+def _code(value: Any) -> str:
+    try:
+        return normalise_code(str(value).strip())
+    except RegionCodeError:
+        return ""
+
+
+def _unit_number(value: Any) -> str:
+    raw = str(value).strip()
+    if raw.endswith(".0"):
+        raw = raw[:-2]
+    if not raw.isdigit() or not 0 < int(raw) < 1000:
+        raise CellError(_("must be a number from 1 to 999"))
+    return f"{int(raw):03d}"
+
+
+class _RegisterImport:
+    def __init__(self, context: ImportContext) -> None:
+        self.context = context
+        self.report = ImportReport()
+        self.counts = WriteCounts()
+        user = context.user
+        self.allowed: set[int] | None = None
+        if user is not None and not scope.user_scope(user).national:
+            villages = Region.objects.filter(level=RegionLevel.VILLAGE)
+            self.allowed = set(
+                scope.restrict(villages, user, Action.CHANGE).values_list("pk", flat=True)
+            )
+        self.by_id = user.pk if user is not None else None
+        self.today = timezone.localdate()
+        self.parser = _RowParser(allowed_village_ids=self.allowed, today=self.today)
+        self.closed: set[int] = set()  # families already read (by No. KK), to catch split ones
+        self.batch: list[tuple[FamilyRecord, list[_ParsedRow]]] = []
+
+    def run(self, rows: Iterator[Row]) -> ImportReport:
+        group: list[_ParsedRow] = []
+        group_key: object = object()
+        for row in rows:
+            parsed = self.parser.parse(row)
+            self.report.rows_read += 1
+            key = parsed.kk if parsed.kk is not None else ("bad", row.line)
+            if group and key != group_key:
+                self._finish(group)
+                group = []
+            group.append(parsed)
+            group_key = key
+            if self.report.rows_read % PROGRESS_EVERY == 0:
+                self.context.progress(self.report.rows_read)
+        if group:
+            self._finish(group)
+        self._flush()
+        self.context.progress(self.report.rows_read)
+        self.report.counts = self.counts.as_dict()
+        return self.report
+
+    def _finish(self, group: list[_ParsedRow]) -> None:
+        kk = group[0].kk
+        if kk is not None:
+            if int(kk) in self.closed:
+                first = group[0].row.line
+                self._reject(
+                    group,
+                    {
+                        first: [
+                            RowProblem(
+                                first,
+                                "no_kk",
+                                kk,
+                                _(
+                                    "the rows of this family must stand together; it appeared "
+                                    "earlier in the file"
+                                ),
+                            )
+                        ]
+                    },
+                )
+                return
+            self.closed.add(int(kk))
+        problems = {p.row.line: list(p.problems) for p in group if p.problems}
+        family = self._family_fields(group, problems)
+        if problems:
+            self._reject(group, problems)
+            return
+        record = FamilyRecord(kk_number=kk, **family, members=[p.member for p in group])  # type: ignore[arg-type]
+        for problem in family_problems(record):
+            problems.setdefault(problem.line, []).append(
+                RowProblem(problem.line, problem.column, problem.value, problem.message)
+            )
+        if problems:
+            self._reject(group, problems)
+            return
+        for member in record.members:
+            for warning in nik_warnings(member.nik, sex=member.sex, birth_date=member.birth_date):
+                self.report.add_warning(RowProblem(member.line, "nik", member.nik, warning))
+        self.batch.append((record, group))
+        if len(self.batch) >= BATCH_FAMILIES:
+            self._flush()
+
+    def _family_fields(
+        self, group: list[_ParsedRow], problems: dict[int, list[RowProblem]]
+    ) -> dict[str, Any]:
+        """The family's columns: the first non-blank value of each; a different one is an error."""
+        merged: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        columns = dict(
+            zip(
+                ("village_id", "dusun", "rw", "rt", "address", "collected_on", "collector_name"),
+                ("kode_wilayah", "dusun", "rw", "rt", "alamat", "tanggal_pendataan", "pendata"),
+                strict=True,
+            )
+        )
+        for parsed in group:
+            for key, column in columns.items():
+                value = parsed.family[key]
+                if value in (None, ""):
+                    continue
+                if key not in merged:
+                    merged[key], first_line[key] = value, parsed.row.line
+                    if key == "village_id":
+                        merged["village_code"] = parsed.family["village_code"]
+                elif merged[key] != value:
+                    problems.setdefault(parsed.row.line, []).append(
+                        RowProblem(
+                            parsed.row.line,
+                            column,
+                            _shown(parsed.row.values.get(column)),
+                            _("differs from row %(line)d of the same family")
+                            % {"line": first_line[key]},
+                        )
+                    )
+        if "village_id" not in merged and not problems:
+            line = group[0].row.line
+            problems[line] = [RowProblem(line, "kode_wilayah", "", _("is empty"))]
+        for key in ("dusun", "rw", "rt", "address", "collector_name"):
+            merged.setdefault(key, "")
+        merged.setdefault("collected_on", None)
+        merged.setdefault("village_code", "")
+        return merged
+
+    def _reject(self, group: list[_ParsedRow], problems: dict[int, list[RowProblem]]) -> None:
+        lines = sorted(problems)
+        for parsed in group:
+            own = problems.get(parsed.row.line)
+            if own:
+                for problem in own:
+                    self.report.add_problem(problem)
+                why = "; ".join(p.as_text() for p in own)
+            else:
+                why = _("another row of this family has errors (row %(lines)s)") % {
+                    "lines": ", ".join(str(n) for n in lines)
+                }
+            self.report.rows_rejected += 1
+            self.context.reject(parsed.row, why)
+
+    def _flush(self) -> None:
+        if not self.batch:
+            return
+        records = [record for record, _group in self.batch]
+        groups = {record.kk_number: group for record, group in self.batch}
+        self.batch = []
+        with transaction.atomic():
+            result = register_write(
+                records=records,
+                source=EventSource.IMPORT,
+                by_id=self.by_id,
+                allowed_village_ids=self.allowed,
+                today=self.today,
+            )
+            if self.context.dry_run:
+                transaction.set_rollback(True)
+        self.counts.add(result.counts)
+        for record, family_problems_ in result.rejected:
+            problems: dict[int, list[RowProblem]] = {}
+            for p in family_problems_:
+                problems.setdefault(p.line, []).append(
+                    RowProblem(p.line, p.column, p.value, p.message)
+                )
+            self._reject(groups[record.kk_number], problems)
+
+
+@register_kind
+class RegisterKind(DataKind):
+    slug = "register"
+    title = gettext_lazy("Family register (families, members, KB status)")
+    columns = COLUMNS
+    personal = True
+
+    def import_rows(self, rows: Iterator[Row], context: ImportContext) -> ImportReport:
+        return _RegisterImport(context).run(rows)
+
+    def export_rows(self, *, user: User | None, region: Region) -> Iterator[Sequence[Any]]:
+        members = Member.objects.filter(subtree_q([region.code], field="family__village__code"))
+        if user is not None:
+            members = scope.restrict(members, user, Action.VIEW, field="family__village__code")
+        rows = members.order_by("family__village__code", "family__kk_number", "position").values_list(
+            "family__kk_number", "family__village__code", "family__dusun", "family__rw",
+            "family__rt", "family__address", "family__collected_on", "family__collector_name",
+            "nik", "name", "sex", "birth_date", "relation", "marital_status", "education",
+            "occupation", "presence", "presence_date", "couple_as_wife__status",
+            "couple_as_wife__method", "couple_as_wife__status_since", "couple_as_wife__place",
+            "couple_as_wife__reason",
+        )  # fmt: skip
+        for row in rows.iterator(chunk_size=5000):
+            (kk, code, dusun, rw, rt, address, collected_on, collector, nik, name, sex, birth,
+             relation, marital, education, occupation, presence, presence_date, status, method,
+             since, place, reason) = row  # fmt: skip
+            yield (
+                kk, code, dusun, rw, rt, address, collected_on, collector, nik, name, sex, birth,
+                relation, marital, education, occupation,
+                "" if presence == Presence.PRESENT else presence, presence_date,
+                status or "", method or "", since if status else None, place or "", reason or "",
+            )  # fmt: skip

@@ -1,0 +1,528 @@
+"""The one write path of the register: forms, imports and the population generator all store
+families through :func:`register_write`, in batches, inside one transaction per batch.
+
+Families are matched by No. KK and members by NIK: an unchanged family is left alone, a changed
+one updated, a new one created; a changed contraceptive status becomes a new dated event and the
+couple's current status follows the latest event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lini.core.bulk import bulk_insert, db_value
+from lini.register.choices import KBStatus
+from lini.register.models import ContraceptiveEvent, Couple, Family, Member
+from lini.register.records import FamilyRecord, MemberRecord, Problem, StatusRecord
+
+_CHUNK = 500  # keys per IN (...) query: well under every backend's parameter limit
+
+
+@dataclass
+class WriteCounts:
+    families_created: int = 0
+    families_updated: int = 0
+    families_unchanged: int = 0
+    members_created: int = 0
+    members_updated: int = 0
+    members_unchanged: int = 0
+    couples_created: int = 0
+    events_created: int = 0
+
+    def add(self, other: WriteCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass
+class WriteResult:
+    counts: WriteCounts = field(default_factory=WriteCounts)
+    rejected: list[tuple[FamilyRecord, list[Problem]]] = field(default_factory=list)
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _date(value: dt.date | None) -> Any:
+    return None if value is None else connection.ops.adapt_datefield_value(value)
+
+
+def _status_tuple(status: StatusRecord, effective_on: dt.date) -> tuple[object, ...]:
+    return (status.status, status.method, status.reason, effective_on, status.place)
+
+
+def register_write(
+    *,
+    records: Sequence[FamilyRecord],
+    source: str,
+    by_id: int | None = None,
+    allowed_village_ids: set[int] | None = None,
+    today: dt.date | None = None,
+) -> WriteResult:
+    """Store ``records`` (already checked with ``family_problems``). Families that would touch a
+    village outside ``allowed_village_ids`` (a family or a person registered elsewhere) are
+    returned in ``rejected`` and not written. ``None`` allows every village."""
+    today = today or timezone.localdate()
+    result = WriteResult()
+    counts = result.counts
+    with transaction.atomic():
+        families = _existing_families([r.kk_number for r in records])
+        members = _existing_members([m.nik for r in records for m in r.members])
+        accepted = []
+        for record in records:
+            problems = _scope_problems(record, families, members, allowed_village_ids)
+            if problems:
+                result.rejected.append((record, problems))
+            else:
+                accepted.append(record)
+        now = timezone.now()
+        stamp = db_value(Family, "created_at", now)
+
+        # Families: create the new ones, update the changed ones.
+        new_families, changed_families = [], []
+        for record in accepted:
+            current = families.get(record.kk_number)
+            if current is None:
+                new_families.append(record)
+            elif current[1] != record.fields():
+                changed_families.append((current[0], record))
+            else:
+                counts.families_unchanged += 1
+        bulk_insert(
+            Family,
+            (
+                "kk_number",
+                "village",
+                "dusun",
+                "rw",
+                "rt",
+                "address",
+                "collected_on",
+                "collector_name",
+                "collected_by",
+                "version",
+                "created_at",
+                "updated_at",
+            ),
+            (
+                (
+                    r.kk_number,
+                    r.village_id,
+                    r.dusun,
+                    r.rw,
+                    r.rt,
+                    r.address,
+                    _date(r.collected_on),
+                    r.collector_name,
+                    by_id,
+                    1,
+                    stamp,
+                    stamp,
+                )
+                for r in new_families
+            ),
+        )
+        counts.families_created = len(new_families)
+        if changed_families:
+            _update_families(changed_families, now)
+            counts.families_updated = len(changed_families)
+        family_ids = {kk: values[0] for kk, values in families.items()}
+        family_ids.update(_family_ids([r.kk_number for r in new_families]))
+
+        # Members, matched by NIK (a person may move to another family card).
+        new_members: list[tuple[int, int, MemberRecord]] = []
+        changed_members: list[tuple[int, int, int, MemberRecord]] = []
+        for record in accepted:
+            family_id = family_ids[record.kk_number]
+            for position, member in enumerate(record.members, start=1):
+                current = members.get(member.nik)
+                if current is None:
+                    new_members.append((family_id, position, member))
+                elif current[1:4] != (family_id, position, member.fields()):
+                    changed_members.append((current[0], family_id, position, member))
+                else:
+                    counts.members_unchanged += 1
+        bulk_insert(
+            Member,
+            (
+                "family",
+                "position",
+                "nik",
+                "name",
+                "sex",
+                "birth_date",
+                "relation",
+                "marital_status",
+                "education",
+                "occupation",
+                "presence",
+                "presence_date",
+                "created_at",
+                "updated_at",
+            ),
+            (
+                (
+                    fid,
+                    pos,
+                    m.nik,
+                    m.name,
+                    m.sex,
+                    _date(m.birth_date),
+                    m.relation,
+                    m.marital_status,
+                    m.education,
+                    m.occupation,
+                    m.presence,
+                    _date(m.presence_date),
+                    stamp,
+                    stamp,
+                )
+                for fid, pos, m in new_members
+            ),
+        )
+        counts.members_created = len(new_members)
+        if changed_members:
+            _update_members(changed_members, now)
+            counts.members_updated = len(changed_members)
+        member_ids = {nik: values[0] for nik, values in members.items()}
+        member_ids.update(_member_ids([m.nik for _f, _p, m in new_members]))
+
+        # Couples and their contraceptive status.
+        _write_couples(accepted, family_ids, member_ids, counts, source, by_id, today, now)
+    return result
+
+
+def _scope_problems(
+    record: FamilyRecord,
+    families: dict[str, tuple[int, tuple[object, ...], int]],
+    members: dict[str, tuple[int, int, int, tuple[object, ...], int]],
+    allowed: set[int] | None,
+) -> list[Problem]:
+    if allowed is None:
+        return []
+    problems = []
+    first_line = record.members[0].line if record.members else 0
+    current = families.get(record.kk_number)
+    if current is not None and current[2] not in allowed:
+        problems.append(
+            Problem(
+                first_line,
+                "no_kk",
+                record.kk_number,
+                _("this family is registered in a village outside your regions"),
+            )
+        )
+    for member in record.members:
+        existing = members.get(member.nik)
+        if existing is not None and existing[4] not in allowed:
+            problems.append(
+                Problem(
+                    member.line,
+                    "nik",
+                    member.nik,
+                    _("this person is registered in a family of a village outside your regions"),
+                )
+            )
+    return problems
+
+
+def _existing_families(kks: Sequence[str]) -> dict[str, tuple[int, tuple[object, ...], int]]:
+    """``kk -> (id, comparable fields, village_id)``."""
+    found = {}
+    for chunk in _chunks(list(dict.fromkeys(kks))):
+        for row in Family.objects.filter(kk_number__in=chunk).values_list(
+            "kk_number",
+            "pk",
+            "village_id",
+            "dusun",
+            "rw",
+            "rt",
+            "address",
+            "collected_on",
+            "collector_name",
+        ):
+            found[row[0]] = (row[1], tuple(row[2:]), row[2])
+    return found
+
+
+def _existing_members(
+    niks: Sequence[str],
+) -> dict[str, tuple[int, int, int, tuple[object, ...], int]]:
+    """``nik -> (id, family_id, position, comparable fields, village_id)``."""
+    found = {}
+    for chunk in _chunks(list(dict.fromkeys(niks))):
+        for row in Member.objects.filter(nik__in=chunk).values_list(
+            "nik",
+            "pk",
+            "family_id",
+            "position",
+            "name",
+            "sex",
+            "birth_date",
+            "relation",
+            "marital_status",
+            "education",
+            "occupation",
+            "presence",
+            "presence_date",
+            "family__village_id",
+        ):
+            found[row[0]] = (row[1], row[2], row[3], tuple(row[4:13]), row[13])
+    return found
+
+
+def _family_ids(kks: Sequence[str]) -> dict[str, int]:
+    ids = {}
+    for chunk in _chunks(kks):
+        ids.update(Family.objects.filter(kk_number__in=chunk).values_list("kk_number", "pk"))
+    return ids
+
+
+def _member_ids(niks: Sequence[str]) -> dict[str, int]:
+    ids = {}
+    for chunk in _chunks(niks):
+        ids.update(Member.objects.filter(nik__in=chunk).values_list("nik", "pk"))
+    return ids
+
+
+def _update_families(changed: list[tuple[int, FamilyRecord]], now: dt.datetime) -> None:
+    objects = Family.objects.in_bulk([pk for pk, _r in changed])
+    for pk, record in changed:
+        family = objects[pk]
+        (
+            family.village_id,
+            family.dusun,
+            family.rw,
+            family.rt,
+            family.address,
+            family.collected_on,
+            family.collector_name,
+        ) = record.fields()
+        family.version += 1
+        family.updated_at = now
+    Family.objects.bulk_update(
+        objects.values(),
+        [
+            "village",
+            "dusun",
+            "rw",
+            "rt",
+            "address",
+            "collected_on",
+            "collector_name",
+            "version",
+            "updated_at",
+        ],
+        batch_size=_CHUNK,
+    )
+
+
+def _update_members(changed: list[tuple[int, int, int, MemberRecord]], now: dt.datetime) -> None:
+    objects = Member.objects.in_bulk([pk for pk, *_rest in changed])
+    for pk, family_id, position, record in changed:
+        member = objects[pk]
+        member.family_id, member.position = family_id, position
+        (
+            member.name,
+            member.sex,
+            member.birth_date,
+            member.relation,
+            member.marital_status,
+            member.education,
+            member.occupation,
+            member.presence,
+            member.presence_date,
+        ) = record.fields()
+        member.updated_at = now
+    Member.objects.bulk_update(
+        objects.values(),
+        [
+            "family",
+            "position",
+            "name",
+            "sex",
+            "birth_date",
+            "relation",
+            "marital_status",
+            "education",
+            "occupation",
+            "presence",
+            "presence_date",
+            "updated_at",
+        ],
+        batch_size=_CHUNK,
+    )
+
+
+def _write_couples(
+    records: Sequence[FamilyRecord],
+    family_ids: dict[str, int],
+    member_ids: dict[str, int],
+    counts: WriteCounts,
+    source: str,
+    by_id: int | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> None:
+    wanted = []  # (family_id, wife_id, husband_id, status record or None, effective_on)
+    for record in records:
+        wife, husband = record.couple_members()
+        if wife is None:
+            continue
+        effective_on = None
+        if wife.status is not None:
+            effective_on = wife.status.since or record.collected_on or today
+        wanted.append(
+            (
+                family_ids[record.kk_number],
+                member_ids[wife.nik],
+                member_ids[husband.nik] if husband else None,
+                wife.status,
+                effective_on,
+            )
+        )
+    existing: dict[int, Couple] = {}
+    for chunk in _chunks([w[1] for w in wanted]):
+        existing.update((c.wife_id, c) for c in Couple.objects.filter(wife_id__in=chunk))
+
+    stamp = db_value(Couple, "created_at", now)
+    new_rows, changed, events = [], {}, []
+    for family_id, wife_id, husband_id, status, effective_on in wanted:
+        couple = existing.get(wife_id)
+        if couple is None:
+            current = _status_tuple(status, effective_on) if status else ("", "", "", None, "")
+            new_rows.append((family_id, wife_id, husband_id, *current))
+            continue
+        if (couple.family_id, couple.husband_id) != (family_id, husband_id):
+            couple.family_id, couple.husband_id = family_id, husband_id
+            changed[couple.pk] = couple
+        if status is None:
+            continue
+        reported = _status_tuple(status, effective_on)
+        same_status = (status.status, status.method, status.reason, status.place) == (
+            couple.status,
+            couple.method,
+            couple.reason,
+            couple.place,
+        )
+        if same_status and (status.since is None or status.since == couple.status_since):
+            continue  # nothing new: a file without start dates re-imported on another day
+        events.append((couple.pk, status, effective_on))
+        if couple.status_since is None or effective_on >= couple.status_since:
+            couple.status, couple.method, couple.reason, couple.status_since, couple.place = (
+                reported
+            )
+        changed[couple.pk] = couple
+    bulk_insert(
+        Couple,
+        (
+            "family",
+            "wife",
+            "husband",
+            "status",
+            "method",
+            "reason",
+            "status_since",
+            "place",
+            "created_at",
+            "updated_at",
+        ),
+        (
+            (fid, wid, hid, st, me, re, _date(since), pl, stamp, stamp)
+            for fid, wid, hid, st, me, re, since, pl in new_rows
+        ),
+    )
+    counts.couples_created = len(new_rows)
+    if changed:
+        for couple in changed.values():
+            couple.updated_at = now
+        Couple.objects.bulk_update(
+            changed.values(),
+            [
+                "family",
+                "husband",
+                "status",
+                "method",
+                "reason",
+                "status_since",
+                "place",
+                "updated_at",
+            ],
+            batch_size=_CHUNK,
+        )
+    # The first status of a new couple is an event too.
+    new_with_status = [
+        (wid, status, effective_on)
+        for _fid, wid, _hid, status, effective_on in wanted
+        if status is not None and wid not in existing
+    ]
+    if new_with_status:
+        couple_ids = {}
+        for chunk in _chunks([w for w, _s, _e in new_with_status]):
+            couple_ids.update(Couple.objects.filter(wife_id__in=chunk).values_list("wife_id", "pk"))
+        events.extend((couple_ids[w], s, e) for w, s, e in new_with_status)
+    recorded_at = db_value(ContraceptiveEvent, "recorded_at", now)
+    bulk_insert(
+        ContraceptiveEvent,
+        (
+            "couple",
+            "effective_on",
+            "status",
+            "method",
+            "reason",
+            "place",
+            "source",
+            "recorded_by",
+            "recorded_at",
+        ),
+        (
+            (cid, _date(eff), s.status, s.method, s.reason, s.place, source, by_id, recorded_at)
+            for cid, s, eff in events
+        ),
+    )
+    counts.events_created = len(events)
+
+
+def couple_status_record(
+    *,
+    couple: Couple,
+    status: StatusRecord,
+    effective_on: dt.date,
+    source: str,
+    by_id: int | None,
+) -> ContraceptiveEvent:
+    """Record one status change of one couple (a form, a KB service) and keep the couple's
+    current status equal to its latest event."""
+    if status.status == KBStatus.USING and not status.method:
+        raise ValueError("a couple using KB needs a method")
+    with transaction.atomic():
+        couple = Couple.objects.select_for_update().get(pk=couple.pk)
+        event = ContraceptiveEvent.objects.create(
+            couple=couple,
+            effective_on=effective_on,
+            status=status.status,
+            method=status.method if status.status == KBStatus.USING else "",
+            reason=status.reason if status.status == KBStatus.NOT_USING else "",
+            place=status.place,
+            source=source,
+            recorded_by_id=by_id,
+        )
+        latest = couple.events.order_by("-effective_on", "-pk").first()
+        couple.status, couple.method, couple.reason = latest.status, latest.method, latest.reason
+        couple.status_since, couple.place = latest.effective_on, latest.place
+        couple.save(
+            update_fields=["status", "method", "reason", "status_since", "place", "updated_at"]
+        )
+    return event
