@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lini.accounts.roles import ROLE_RANK, Role
+from lini.accounts.roles import Role
 from lini.regions.codes import RegionCodeError, normalise_code
 from lini.regions.models import Region
 
@@ -53,15 +53,9 @@ class UserForm(forms.Form):
         label=_("Password"), widget=forms.PasswordInput(render_value=False), required=False
     )
 
-    def __init__(self, *args: Any, actor_role: str, creating: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, roles: list[str], creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if actor_role == Role.NATIONAL_ADMIN:
-            roles = list(Role.choices)
-        else:
-            roles = [
-                (v, label) for v, label in Role.choices if ROLE_RANK[v] < ROLE_RANK[actor_role]
-            ]
-        self.fields["role"].choices = roles
+        self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in roles]
         self.fields["password"].required = creating
         if not creating:
             self.fields["username"].disabled = True

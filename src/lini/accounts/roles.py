@@ -36,7 +36,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REGENCY_OFFICER: frozenset(
         {Action.VIEW, Action.CHANGE, Action.APPROVE, Action.VIEW_IDENTITY, Action.MANAGE_USERS}
     ),
-    Role.PROVINCE_OFFICER: frozenset({Action.VIEW, Action.APPROVE, Action.MANAGE_USERS}),
+    # Province officers watch and approve; they manage no accounts, because every account they
+    # could create would hold rights (change, see identity) that they do not have themselves.
+    Role.PROVINCE_OFFICER: frozenset({Action.VIEW, Action.APPROVE}),
     Role.NATIONAL_ADMIN: frozenset(Action),
 }
 

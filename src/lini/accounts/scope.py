@@ -155,13 +155,21 @@ def navigable_q(user: User | AnonymousUser | None, *, field: str = "code") -> Q:
 # User administration ------------------------------------------------------------------------
 
 
+def _grants_no_more(actor: User, role: str) -> bool:
+    """An administrator may hand out only roles whose rights are a subset of their own and
+    ranked below theirs; only a superuser creates or manages national administrators."""
+    if actor.is_superuser:
+        return True
+    return (
+        ROLE_RANK[role] < ROLE_RANK[actor.role] and ROLE_ACTIONS[role] <= ROLE_ACTIONS[actor.role]
+    )
+
+
 def can_assign(actor: User | AnonymousUser | None, role: str, regions: Iterable[Region]) -> bool:
     """May ``actor`` give an account this role and these regions?"""
-    if not role_allows(actor, Action.MANAGE_USERS):
+    if not role_allows(actor, Action.MANAGE_USERS) or not _grants_no_more(actor, role):  # type: ignore[arg-type]
         return False
     scope = user_scope(actor)
-    if not scope.national and ROLE_RANK[role] >= ROLE_RANK[actor.role]:  # type: ignore[union-attr]
-        return False
     regions = list(regions)
     if not scope.national and not regions:
         return False
@@ -169,16 +177,19 @@ def can_assign(actor: User | AnonymousUser | None, role: str, regions: Iterable[
 
 
 def can_manage_user(actor: User | AnonymousUser | None, target: User) -> bool:
-    """May ``actor`` edit ``target``'s account: a lower role, every region of it in scope."""
+    """May ``actor`` edit ``target``'s account: a lower role with no more rights than the
+    actor's, every region of it in the actor's scope, and never the actor's own account."""
     if not role_allows(actor, Action.MANAGE_USERS) or target.pk == actor.pk:  # type: ignore[union-attr]
         return False
-    codes = list(target.assignments.values_list("region__code", flat=True))
+    if target.is_superuser and not actor.is_superuser:  # type: ignore[union-attr]
+        return False
+    if not _grants_no_more(actor, target.role):  # type: ignore[arg-type]
+        return False
     scope = user_scope(actor)
     if scope.national:
         return True
-    if ROLE_RANK[target.role] >= ROLE_RANK[actor.role] or not codes:  # type: ignore[union-attr]
-        return False
-    return all(scope.covers(code) for code in codes)
+    codes = list(target.assignments.values_list("region__code", flat=True))
+    return bool(codes) and all(scope.covers(code) for code in codes)
 
 
 def manageable_users(actor: User | AnonymousUser | None) -> QuerySet[User]:
@@ -187,14 +198,26 @@ def manageable_users(actor: User | AnonymousUser | None) -> QuerySet[User]:
 
     if not role_allows(actor, Action.MANAGE_USERS):
         return User.objects.none()
-    scope = user_scope(actor)
     users = User.objects.exclude(pk=actor.pk)  # type: ignore[union-attr]
+    if actor.is_superuser:  # type: ignore[union-attr]
+        return users
+    users = users.filter(
+        is_superuser=False,
+        role__in=[r for r in Role.values if _grants_no_more(actor, r)],  # type: ignore[arg-type]
+    )
+    scope = user_scope(actor)
     if scope.national:
         return users
-    lower = [r for r in Role.values if ROLE_RANK[r] < ROLE_RANK[actor.role]]  # type: ignore[union-attr]
     inside = RegionAssignment.objects.filter(scope.q("region__code")).values("user_id")
     outside = RegionAssignment.objects.exclude(scope.q("region__code")).values("user_id")
-    return users.filter(role__in=lower, pk__in=inside).exclude(pk__in=outside)
+    return users.filter(pk__in=inside).exclude(pk__in=outside)
+
+
+def grantable_roles(actor: User | AnonymousUser | None) -> list[str]:
+    """The roles ``actor`` may give to accounts (none without the right to manage users)."""
+    if not role_allows(actor, Action.MANAGE_USERS):
+        return []
+    return [role for role in Role.values if _grants_no_more(actor, role)]  # type: ignore[arg-type]
 
 
 def assignable_levels(role: str) -> frozenset[int]:

@@ -65,6 +65,7 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    is_active: bool = True,
 ) -> User:
     """Create an account. ``actor`` None means the system itself (the demo, a setup command)."""
     _check_regions(role=role, regions=regions)
@@ -73,7 +74,12 @@ def user_create(
             _("You may not create this account with this role and these regions.")
         )
     user = User(
-        username=username, role=role, first_name=first_name, last_name=last_name, email=email
+        username=username,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_active=is_active,
     )
     validate_password(password, user)
     user.set_password(password)
@@ -103,8 +109,20 @@ def user_update(
         raise PermissionDenied(_("You may not give this account this role and these regions."))
     user.role, user.is_active = role, is_active
     user.first_name, user.last_name, user.email = first_name, last_name, email
+    if role != Role.NATIONAL_ADMIN:  # a demoted superuser keeps no hidden powers
+        user.is_superuser = user.is_staff = False
     user.full_clean()
-    user.save(update_fields=["role", "is_active", "first_name", "last_name", "email"])
+    user.save(
+        update_fields=[
+            "role",
+            "is_active",
+            "first_name",
+            "last_name",
+            "email",
+            "is_superuser",
+            "is_staff",
+        ]
+    )
     _set_regions(user=user, regions=regions)
     return user
 

@@ -74,7 +74,7 @@ def _form_error(form: UserForm, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = _require_admin(request)
-    form = UserForm(request.POST or None, actor_role=actor.role, creating=True)
+    form = UserForm(request.POST or None, roles=scope.grantable_roles(actor), creating=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if User.objects.filter(username=data["username"]).exists():
@@ -90,6 +90,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                     first_name=data["first_name"],
                     last_name=data["last_name"],
                     email=data["email"],
+                    is_active=data["is_active"],
                 )
             except PermissionDenied:
                 form.add_error(
@@ -116,7 +117,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "is_active": user.is_active,
         "regions": ", ".join(user.assignments.values_list("region__code", flat=True)),
     }
-    form = UserForm(request.POST or None, initial=initial, actor_role=actor.role, creating=False)
+    form = UserForm(
+        request.POST or None, initial=initial, roles=scope.grantable_roles(actor), creating=False
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -159,4 +162,8 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, message)
         else:
             messages.success(request, _("New password set for %(name)s.") % {"name": user.username})
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
     return redirect("accounts:user_edit", pk=user.pk)

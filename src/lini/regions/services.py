@@ -7,9 +7,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,9 @@ from lini.regions.models import (
     RegionKind,
     RegionLevel,
 )
+
+if TYPE_CHECKING:
+    from lini.accounts.models import User
 
 _LEVEL_OF_TINGKAT = {
     "provinsi": RegionLevel.PROVINCE,
@@ -236,11 +241,21 @@ def _next_subunit_code(*, parent: Region, kind: str, number: int | None) -> str:
     return f"{parent.code}.{prefix}{number:03d}"
 
 
+def _require_change(actor: User | None, region: Region) -> None:
+    if actor is not None:
+        from lini.accounts import scope
+        from lini.accounts.roles import Action
+
+        scope.require(actor, Action.CHANGE, region)
+
+
 @transaction.atomic
 def subunit_create(
-    *, parent: Region, kind: str, name: str = "", number: int | None = None
+    *, actor: User | None, parent: Region, kind: str, name: str = "", number: int | None = None
 ) -> Region:
-    """Add a dusun, RW or RT below a village (or an RW below a dusun, an RT below an RW)."""
+    """Add a dusun, RW or RT below a village (or an RW below a dusun, an RT below an RW).
+    ``actor`` None is the system itself; a user must be allowed to change ``parent``."""
+    _require_change(actor, parent)
     if kind not in SUBUNIT_PARENT_LEVELS:
         raise ValidationError({"kind": _("Only a dusun, RW or RT can be added.")})
     if parent.level not in SUBUNIT_PARENT_LEVELS[kind]:
@@ -259,6 +274,14 @@ def subunit_create(
             raise ValidationError({"number": _("Give a number from 1 to 999.")})
         name = f"{'RW' if kind == RegionKind.RW else 'RT'} {number:03d}"
     code = _next_subunit_code(parent=parent, kind=kind, number=number)
+    village_code = ".".join(parent.code.split(".")[:4])
+    if (
+        kind == RegionKind.RW
+        and Region.objects.filter(
+            kind=RegionKind.RW, name=name, code__startswith=village_code + "."
+        ).exists()
+    ):  # RW numbers are unique in a village, with or without dusun
+        raise ValidationError({"number": _("%(name)s already exists here.") % {"name": name}})
     if Region.objects.filter(code=code).exists():
         raise ValidationError({"number": _("%(name)s already exists here.") % {"name": name}})
     region = Region(
@@ -280,8 +303,9 @@ def subunit_create(
 
 
 @transaction.atomic
-def subunit_rename(*, region: Region, name: str) -> Region:
+def subunit_rename(*, actor: User | None, region: Region, name: str) -> Region:
     """Rename a dusun (RW and RT are named by their number)."""
+    _require_change(actor, region)
     if region.kind != RegionKind.DUSUN:
         raise ValidationError({"name": _("Only a dusun can be renamed.")})
     name = " ".join(name.split())
@@ -294,10 +318,17 @@ def subunit_rename(*, region: Region, name: str) -> Region:
 
 
 @transaction.atomic
-def subunit_delete(*, region: Region) -> None:
-    """Remove a sub-village unit that has no units below it."""
+def subunit_delete(*, actor: User | None, region: Region) -> None:
+    """Remove a sub-village unit that has no units below it and nothing pointing at it."""
+    _require_change(actor, region)
     if not region.is_subunit:
         raise ValidationError(_("Official Kemendagri regions cannot be deleted."))
     if region.children.exists():
         raise ValidationError(_("Remove the units below it first."))
-    region.delete()
+    try:
+        region.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            _("%(name)s is still in use (e.g. an account is assigned to it).")
+            % {"name": region.name}
+        ) from exc

@@ -28,8 +28,10 @@ def _children_context(request: HttpRequest, parent: Region | None) -> dict[str, 
     children = list(children)
     counts = selectors.village_counts(children=children)
     for child in children:
-        child.village_count = counts.get(child.code)
         child.in_scope = scope.can(request.user, Action.VIEW, child)
+        child.village_count = counts.get(child.code)
+        if not child.in_scope:  # a region above the user's own: its name, not its figures
+            child.child_count = child.village_count = None
     return {"children": children}
 
 
@@ -80,6 +82,7 @@ def subunit_create(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         try:
             unit = services.subunit_create(
+                actor=request.user,
                 parent=parent,
                 kind=form.cleaned_data["kind"],
                 name=form.cleaned_data["name"] or "",
@@ -106,7 +109,7 @@ def subunit_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = SubunitRenameForm(request.POST or None, initial={"name": unit.name})
     if request.method == "POST" and form.is_valid():
         try:
-            services.subunit_rename(region=unit, name=form.cleaned_data["name"])
+            services.subunit_rename(actor=request.user, region=unit, name=form.cleaned_data["name"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -123,7 +126,7 @@ def subunit_delete(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     parent = unit.parent
     try:
-        services.subunit_delete(region=unit)
+        services.subunit_delete(actor=request.user, region=unit)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

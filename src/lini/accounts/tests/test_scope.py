@@ -63,7 +63,7 @@ MAY = {
         Action.VIEW_IDENTITY,
         Action.MANAGE_USERS,
     },
-    "province_officer": {Action.VIEW, Action.APPROVE, Action.MANAGE_USERS},
+    "province_officer": {Action.VIEW, Action.APPROVE},
     "national_admin": set(Action),
 }
 
@@ -192,10 +192,34 @@ class TestUserManagement:
         ):
             assert not scope.can_manage_user(officer, user)
 
-    def test_the_national_admin_manages_everyone_but_themselves(
+    def test_the_national_admin_manages_everyone_below_but_not_other_admins(
         self, accounts: dict[str, User]
     ) -> None:
         admin = accounts["national_admin"]
+        other_admin = make_user(Role.NATIONAL_ADMIN)
         assert set(scope.manageable_users(admin)) == set(accounts.values()) - {admin}
         assert not scope.can_manage_user(admin, admin)
-        assert scope.can_assign(admin, Role.NATIONAL_ADMIN, [])
+        assert not scope.can_manage_user(admin, other_admin)  # no takeover of a peer
+        assert not scope.can_assign(admin, Role.NATIONAL_ADMIN, [])
+        assert scope.can_assign(admin, Role.PROVINCE_OFFICER, [Region.objects.get(code=BANTEN)])
+
+    def test_a_superuser_manages_national_admins(self, accounts: dict[str, User]) -> None:
+        root = User.objects.create_superuser("root", password="x" * 12)
+        assert root.role == Role.NATIONAL_ADMIN
+        assert scope.can_manage_user(root, accounts["national_admin"])
+        assert scope.can_assign(root, Role.NATIONAL_ADMIN, [])
+        assert not scope.can_manage_user(accounts["national_admin"], root)
+
+    def test_nobody_hands_out_rights_they_lack(self, accounts: dict[str, User]) -> None:
+        # A province officer may not change data or see identities, so creating (or resetting
+        # the password of) any account that may would be a way to gain those rights.
+        officer = accounts["province_officer"]
+        assert scope.grantable_roles(officer) == []
+        for role in Role.values:
+            assert not scope.can_assign(officer, role, [Region.objects.get(code=KAB_SERANG)])
+        assert not scope.can_manage_user(officer, accounts["regency_officer"])
+        assert scope.grantable_roles(accounts["regency_officer"]) == [
+            Role.CADRE,
+            Role.COUNSELLOR,
+            Role.DISTRICT_OFFICER,
+        ]

@@ -29,8 +29,8 @@ def test_subtree_holds_the_region_and_everything_below_and_nothing_else() -> Non
 
 
 def test_subtree_includes_sub_village_units() -> None:
-    rw = subunit_create(parent=region(SINGAMERTA), kind=RegionKind.RW, number=3)
-    rt = subunit_create(parent=rw, kind=RegionKind.RT, number=2)
+    rw = subunit_create(actor=None, parent=region(SINGAMERTA), kind=RegionKind.RW, number=3)
+    rt = subunit_create(actor=None, parent=rw, kind=RegionKind.RT, number=2)
     codes = set(selectors.region_subtree(region=region(CIRUAS)).values_list("code", flat=True))
     assert {rw.code, rt.code} <= codes
     assert rt.code == f"{SINGAMERTA}.RW003.RT002"

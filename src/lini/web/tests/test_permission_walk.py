@@ -86,7 +86,9 @@ def test_every_url_pattern_is_covered() -> None:
 
 @pytest.fixture
 def world() -> World:
-    rw = subunit_create(parent=Region.objects.get(code=KUTA_JAYA), kind=RegionKind.RW, number=1)
+    rw = subunit_create(
+        actor=None, parent=Region.objects.get(code=KUTA_JAYA), kind=RegionKind.RW, number=1
+    )
     return World(
         cadre=make_user(Role.CADRE, SINGAMERTA),
         tangerang_officer=make_user(Role.REGENCY_OFFICER, KAB_TANGERANG),
