@@ -63,7 +63,10 @@ ensure_venv() {
 
 ensure_postgres() {
   if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then return; fi
-  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then apt_install postgresql; fi
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    # The production target is PostgreSQL 15 (Debian 12); newer Debians ship a newer default.
+    apt_install postgresql-15 || { say "postgresql-15 is not packaged here; using the default"; apt_install postgresql; }
+  fi
   local version; version=$(ls /etc/postgresql | sort -V | tail -n 1)
   say "Starting PostgreSQL $version"
   as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
@@ -107,7 +110,8 @@ case "$cmd" in
     ensure_venv
     ensure_chromium
     say "browser tests in headless Chromium"
-    exec "$VENV/bin/pytest" -m browser "$@"
+    # Here the browser tests must run: a missing Chromium or Playwright fails instead of skipping.
+    LINI_REQUIRE_BROWSER=1 exec "$VENV/bin/pytest" -m browser "$@"
     ;;
   bench)
     ensure_venv

@@ -11,8 +11,11 @@ import sys
 
 
 def _normalise(argv: list[str]) -> list[str]:
-    if len(argv) > 1 and not argv[1].startswith("-"):
-        argv = [argv[0], argv[1].replace("-", "_"), *argv[2:]]
+    """``lini load-regions`` -> ``load_regions`` (and ``lini help load-regions``)."""
+    argv = list(argv)
+    position = 2 if len(argv) > 2 and argv[1] == "help" else 1
+    if len(argv) > position and not argv[position].startswith("-"):
+        argv[position] = argv[position].replace("-", "_")
     return argv
 
 
@@ -24,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
         # key and serves plain HTTP on the loopback address.
         from lini.core.demo_env import prepare_demo_environment
 
-        prepare_demo_environment()
+        prepare_demo_environment(argv[2:])
 
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

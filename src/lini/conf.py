@@ -1,7 +1,7 @@
 """Typed helpers that read Lini's settings from environment variables and fail loudly.
 
-Every variable read here is documented in `.env.example`. A variable ``NAME`` can also be given
-as a file through ``NAME_FILE`` (Docker/Kubernetes secrets), which wins over an empty value.
+Every variable read here is documented in `.env.example`. Any variable ``NAME`` can also be given
+as a file through ``NAME_FILE`` (Docker/Kubernetes secrets); an empty value counts as unset.
 """
 
 from __future__ import annotations
@@ -12,25 +12,32 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on", "ya"}
-_FALSE = {"0", "false", "no", "off", "tidak", ""}
+_FALSE = {"0", "false", "no", "off", "tidak"}
 
 
-def env_str(name: str, default: str = "") -> str:
-    """The variable's text, read from ``NAME_FILE`` when that is set."""
+def _raw(name: str) -> str | None:
+    """The variable's text (from ``NAME_FILE`` when that is set), or None when unset or empty."""
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
         try:
-            return Path(file_name).read_text(encoding="utf-8").strip()
+            value = Path(file_name).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE={file_name!r} cannot be read: {exc}") from exc
-    return os.environ.get(name, default)
+    else:
+        value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def env_str(name: str, default: str = "") -> str:
+    value = _raw(name)
+    return default if value is None else value
 
 
 def env_bool(name: str, *, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
-    value = raw.strip().lower()
+    value = raw.lower()
     if value in _TRUE:
         return True
     if value in _FALSE:
@@ -39,8 +46,8 @@ def env_bool(name: str, *, default: bool) -> bool:
 
 
 def env_int(name: str, *, default: int, minimum: int | None = None) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    raw = _raw(name)
+    if raw is None:
         return default
     try:
         value = int(raw)
@@ -52,7 +59,16 @@ def env_int(name: str, *, default: int, minimum: int | None = None) -> int:
 
 
 def env_list(name: str, *, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, *, default: str, choices: tuple[str, ...]) -> str:
+    raw = _raw(name)
+    if raw is None:
+        return default
+    if raw.upper() not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(choices)}.")
+    return raw.upper()

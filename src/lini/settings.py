@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from lini.conf import env_bool, env_int, env_list, env_str
+from lini.conf import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -89,14 +89,20 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in LINI_HOME by default, PostgreSQL (or another) through LINI_DATABASE_URL.
-_default_db_url = f"sqlite:///{LINI_HOME / 'lini.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("LINI_DATABASE_URL", _default_db_url),
-        conn_max_age=env_int("LINI_DB_CONN_MAX_AGE", default=60, minimum=0),
-        conn_health_checks=True,
-    )
-}
+DEFAULT_DATABASE_URL = f"sqlite:///{LINI_HOME / 'lini.sqlite3'}"
+DATABASE_URL = env_str("LINI_DATABASE_URL", DEFAULT_DATABASE_URL)
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("LINI_DB_CONN_MAX_AGE", default=60, minimum=0),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as exc:  # dj_database_url's errors for unknown schemes and bad URLs
+    raise ImproperlyConfigured(
+        f"LINI_DATABASE_URL is not a database URL ({exc}); e.g. postgres://user:pw@host:5432/db"
+    ) from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -162,8 +168,15 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("LINI_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env_int("LINI_HSTS_SECONDS", default=31536000 if HTTPS else 0, minimum=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS and env_bool("LINI_HSTS_PRELOAD", default=True)
+# HSTS for sub-domains and browser preload lists are hard to undo (a whole *.go.id domain may not
+# be all HTTPS): off unless asked for. `check --deploy` would warn about exactly this choice, so
+# those two warnings are silenced while the choice stands, and only then.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("LINI_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("LINI_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 if env_bool("LINI_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -189,6 +202,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LINI_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "LINI_LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+        ),
+    },
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -151,7 +151,14 @@ def regions_load(*, rows: Iterable[RegionRow]) -> LoadReport:
     All or nothing: a bad row (e.g. a code whose parent is nowhere) rolls the whole load back.
     """
     by_level: dict[int, list[RegionRow]] = {level: [] for level in range(1, 5)}
+    first_line: dict[str, int] = {}
     for row in rows:
+        if row.code in first_line:
+            raise RegionFileError(
+                f"line {row.line}, column kode: {row.code!r} stands twice in the file "
+                f"(also line {first_line[row.code]})"
+            )
+        first_line[row.code] = row.line
         by_level[row.level].append(row)
     wanted_codes = {row.code for rows_ in by_level.values() for row in rows_}
     parents = {c for c in (parent_code(code) for code in wanted_codes) if c}

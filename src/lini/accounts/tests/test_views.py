@@ -27,7 +27,9 @@ def test_login_logout_and_home_shows_the_scope(client: Client) -> None:
     assert "Kec. Ciruas" in home  # where the village lies
     client.post(reverse("accounts:logout"))
     assert client.get("/").status_code == 302
-    assert user.is_active
+    assert "_auth_user_id" not in client.session
+    user.refresh_from_db()
+    assert user.last_login is not None
 
 
 def test_wrong_password_is_refused_with_a_message(client: Client) -> None:
@@ -147,3 +149,45 @@ def test_user_list_shows_only_manageable_users(client: Client) -> None:
     content = client.get(reverse("accounts:user_list")).content.decode()
     assert "in-serang" in content
     assert "in-tangerang" not in content
+
+
+def test_paging_keeps_the_role_filter(client: Client) -> None:
+    client.force_login(make_user(Role.NATIONAL_ADMIN))
+    for _ in range(51):
+        make_user(Role.CADRE, SINGAMERTA)
+    page = client.get(reverse("accounts:user_list"), {"role": Role.CADRE}).content.decode()
+    assert "role=cadre&amp;page=2" in page or "page=2&amp;role=cadre" in page
+
+
+def test_an_account_can_be_created_inactive(client: Client) -> None:
+    client.force_login(make_user(Role.REGENCY_OFFICER, KAB_SERANG))
+    client.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "later",
+            "role": Role.CADRE,
+            "regions": SINGAMERTA,
+            "password": "sandi-baru-2024",
+        },
+    )
+    assert User.objects.get(username="later").is_active is False
+
+
+def test_a_demoted_superuser_loses_superuser_powers() -> None:
+    from lini.accounts import services
+    from lini.regions.models import Region
+
+    root = User.objects.create_superuser("root", password="x" * 12)
+    demoted = User.objects.create_superuser("old-root", password="x" * 12)
+    services.user_update(
+        actor=root,
+        user=demoted,
+        role=Role.REGENCY_OFFICER,
+        regions=[Region.objects.get(code=KAB_SERANG)],
+        is_active=True,
+        first_name="",
+        last_name="",
+        email="",
+    )
+    demoted.refresh_from_db()
+    assert (demoted.is_superuser, demoted.is_staff) == (False, False)

@@ -87,3 +87,73 @@ def test_env_example_documents_every_variable_the_settings_read() -> None:
     assert used, "settings read no LINI_ variable?"
     missing = sorted(name for name in used if name not in documented)
     assert not missing, f"not in .env.example: {missing}"
+
+
+def test_help_accepts_dashed_command_names() -> None:
+    assert _normalise(["lini", "help", "load-regions"]) == ["lini", "help", "load_regions"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"LINI_DATABASE_URL": "mysqlx://nowhere"}, "LINI_DATABASE_URL is not a database URL"),
+        ({"LINI_LOG_LEVEL": "LOUD"}, "LINI_LOG_LEVEL='LOUD' is not one of"),
+    ],
+)
+def test_bad_database_url_and_log_level_are_configuration_errors(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    result = run_lini(["check"], {"LINI_SECRET_KEY": "k" * 50, **env}, tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_values_mean_the_default_as_in_env_example(tmp_path: Path) -> None:
+    result = run_lini(
+        ["check"],
+        {
+            "LINI_SECRET_KEY": "k" * 50,
+            "LINI_DATABASE_URL": "",
+            "LINI_LOG_LEVEL": "",
+            "LINI_DEBUG": "",
+        },
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_kind_of_variable_can_come_from_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lini.conf import env_bool, env_int, env_list
+
+    for name, value in (("X_BOOL", "yes"), ("X_INT", "42"), ("X_LIST", "a.example, b.example")):
+        path = tmp_path / name
+        path.write_text(value + "\n", encoding="utf-8")
+        monkeypatch.setenv(f"{name}_FILE", str(path))
+    assert env_bool("X_BOOL", default=False) is True
+    assert env_int("X_INT", default=0) == 42
+    assert env_list("X_LIST", default=[]) == ["a.example", "b.example"]
+
+
+def test_demo_environment_keeps_one_private_key_and_opens_up_for_lan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lini.core.demo_env import prepare_demo_environment
+
+    for name in ("LINI_SECRET_KEY", "LINI_SECRET_KEY_FILE", "LINI_ALLOWED_HOSTS", "LINI_HTTPS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LINI_HOME", str(tmp_path))
+    prepare_demo_environment(["--no-serve"])
+    key_file = tmp_path / "secret_key"
+    first = key_file.read_text(encoding="utf-8")
+    assert len(first) >= 50
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert os.environ["LINI_SECRET_KEY_FILE"] == str(key_file)
+    assert os.environ["LINI_HTTPS"] == "0"
+    assert "LINI_ALLOWED_HOSTS" not in os.environ  # loopback only: the defaults suffice
+    monkeypatch.delenv("LINI_SECRET_KEY_FILE")
+    prepare_demo_environment(["--host", "0.0.0.0"])  # noqa: S104 - what a LAN demo passes
+    assert key_file.read_text(encoding="utf-8") == first  # reused, so logins survive a restart
+    assert os.environ["LINI_ALLOWED_HOSTS"] == "*"

@@ -16,6 +16,12 @@ from lini.regions.models import Region
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _demo_database(settings) -> None:  # type: ignore[no-untyped-def]
+    # The suite may run on PostgreSQL through LINI_DATABASE_URL; here that is the test database.
+    settings.DATABASE_URL = settings.DEFAULT_DATABASE_URL
+
+
 def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
     out = io.StringIO()
     call_command("demo", "--no-serve", stdout=out)
@@ -41,3 +47,12 @@ def test_demo_accounts_can_log_in(client: Client) -> None:
     call_command("demo", "--no-serve", stdout=io.StringIO())
     assert client.login(username="kab.serang", password=DEMO_PASSWORD)
     assert "Kabupaten Serang" in client.get("/").content.decode()
+
+
+def test_demo_refuses_another_database_unless_forced(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import CommandError
+
+    settings.DATABASE_URL = "postgres://lini@db.example/lini"
+    with pytest.raises(CommandError, match="--force"):
+        call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert not User.objects.exists()

@@ -137,3 +137,21 @@ def test_the_package_ships_the_list_and_its_licence() -> None:
     csv_path = bundled_wilayah_csv()
     assert csv_path.exists()
     assert (csv_path.parent / "LICENSE-wilayah.txt").read_text(encoding="utf-8").startswith("MIT")
+
+
+@pytest.mark.django_db
+def test_a_code_twice_in_the_file_is_refused_naming_both_lines(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, f"{SINGAMERTA},Singamerta,desa,desa\n{SINGAMERTA},Singamerta Lain,desa,desa\n"
+    )
+    with pytest.raises(
+        CommandError,
+        match=r"line 3, column kode: '36.04.09.2013' stands twice in the file \(also line 2\)",
+    ):
+        call_command("load_regions", "--file", str(path), stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_a_province_with_no_rows_is_an_error() -> None:
+    with pytest.raises(CommandError, match="no region with the code '99'"):
+        call_command("load_regions", "--province", "99", stdout=io.StringIO())

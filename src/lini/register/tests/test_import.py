@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from django.core.management import call_command
+from django.utils import translation
 
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
@@ -21,6 +23,15 @@ from lini.register.models import ContraceptiveEvent, Couple, Family, Member
 from lini.register.tests.files import read_table, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # The messages are asserted word for word in English (the source language); users read them
+    # in Indonesian, see test_messages_speak_indonesian.
+    with translation.override("en"):
+        yield
+
 
 HEADER = [
     " No. KK ", "KODE WILAYAH", "Dusun", "RW", "RT", "Alamat", "Tanggal  Pendataan", "NIK", "Nama",
@@ -306,3 +317,11 @@ def test_a_file_without_required_columns_is_refused_whole(tmp_path: Path) -> Non
     path = write_csv(tmp_path / "x.csv", ["no_kk", "nama"], [["3604091234560001", "A"]])
     with pytest.raises(CommandError, match="lacks the column"):
         call_command("import", "register", str(path), stdout=io.StringIO())
+
+
+def test_messages_speak_indonesian(tmp_path: Path) -> None:
+    with translation.override("id"):
+        report = run(messy_file(tmp_path))
+    messages = {(p.line, p.column): p.message for p in report.problems}
+    assert messages[(6, "nik")] == "NIK harus 16 angka; 360409420385000 berisi 15"
+    assert messages[(10, "kode_wilayah")] == "tidak ada desa/kelurahan dengan kode 36.04.09.2999"

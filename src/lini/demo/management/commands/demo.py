@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lini.demo.services import DEMO_PASSWORD, demo_regions_load, demo_users_ensure
 
@@ -30,8 +30,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--all-regions", action="store_true", help="load all of Indonesia, not only Banten"
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run on a database other than the demo's own SQLite file (LINI_DATABASE_URL)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.DATABASE_URL != settings.DEFAULT_DATABASE_URL and not options["force"]:
+            raise CommandError(
+                "LINI_DATABASE_URL points at another database. The demo creates accounts with a "
+                "published password; run it there only on purpose, with --force."
+            )
         started = time.monotonic()
         self._step("Database", settings.DATABASES["default"]["NAME"])
         call_command("migrate", interactive=False, verbosity=0)

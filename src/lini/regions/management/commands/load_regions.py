@@ -58,6 +58,8 @@ class Command(BaseCommand):
             raise CommandError(
                 message if message.startswith(str(path)) else f"{path}, {message}"
             ) from exc
+        if province and not any(report.total(attr) for attr in ("created", "updated", "unchanged")):
+            raise CommandError(f"--province: {path} has no region with the code {province!r}")
         self._print(report, seconds=time.monotonic() - started, dry_run=options["dry_run"])
 
     def _print(self, report: LoadReport, *, seconds: float, dry_run: bool) -> None:
