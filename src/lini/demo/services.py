@@ -11,6 +11,9 @@ from lini.accounts.models import User
 from lini.accounts.roles import Role
 from lini.regions.models import Region
 from lini.regions.services import LoadReport, bundled_wilayah_csv, read_wilayah_csv, regions_load
+from lini.register.models import Family
+from lini.register.synthetic import population_generate
+from lini.register.writer import WriteCounts
 
 DEMO_PASSWORD = "Banten-Baksos-2019"  # noqa: S105 - printed on purpose: a demo, never production
 
@@ -35,6 +38,16 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("pkb.pasarkemis", Role.COUNSELLOR, ("36.03.12",), "PKB", "Pasar Kemis"),
     DemoUser("kader.singamerta", Role.CADRE, ("36.04.09.2013",), "Kader", "Singamerta"),
 )
+
+
+DEMO_SCALE = 0.05  # a twentieth of Banten's people: ready in well under a minute
+
+
+def demo_population_ensure(*, scale: float, seed: int = 2019) -> WriteCounts | None:
+    """A synthetic register of Banten, unless the demo already has one (None then)."""
+    if Family.objects.filter(village__code__startswith="36.").exists():
+        return None
+    return population_generate(region=Region.objects.get(code="36"), scale=scale, seed=seed)
 
 
 def demo_regions_load(*, all_regions: bool) -> LoadReport:

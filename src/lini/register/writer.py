@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lini.core.bulk import bulk_insert, db_value
+from lini.core.bulk import allocate_ids, bulk_insert, date_adapter, db_value, select_in
 from lini.register.choices import KBStatus
 from lini.register.models import ContraceptiveEvent, Couple, Family, Member
 from lini.register.records import FamilyRecord, MemberRecord, Problem, StatusRecord
@@ -55,10 +55,6 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + _CHUNK]
 
 
-def _date(value: dt.date | None) -> Any:
-    return None if value is None else connection.ops.adapt_datefield_value(value)
-
-
 def _status_tuple(status: StatusRecord, effective_on: dt.date) -> tuple[object, ...]:
     return (status.status, status.method, status.reason, effective_on, status.place)
 
@@ -77,6 +73,7 @@ def register_write(
     today = today or timezone.localdate()
     result = WriteResult()
     counts = result.counts
+    as_db_date = date_adapter()
     with transaction.atomic():
         families = _existing_families([r.kk_number for r in records])
         members = _existing_members([m.nik for r in records for m in r.members])
@@ -100,9 +97,13 @@ def register_write(
                 changed_families.append((current[0], record))
             else:
                 counts.families_unchanged += 1
+        family_ids = {kk: values[0] for kk, values in families.items()}
+        new_family_ids = allocate_ids(Family, len(new_families))
+        family_ids.update(zip((r.kk_number for r in new_families), new_family_ids, strict=True))
         bulk_insert(
             Family,
             (
+                "id",
                 "kk_number",
                 "village",
                 "dusun",
@@ -118,28 +119,27 @@ def register_write(
             ),
             (
                 (
+                    pk,
                     r.kk_number,
                     r.village_id,
                     r.dusun,
                     r.rw,
                     r.rt,
                     r.address,
-                    _date(r.collected_on),
+                    as_db_date(r.collected_on),
                     r.collector_name,
                     by_id,
                     1,
                     stamp,
                     stamp,
                 )
-                for r in new_families
+                for pk, r in zip(new_family_ids, new_families, strict=True)
             ),
         )
         counts.families_created = len(new_families)
         if changed_families:
             _update_families(changed_families, now)
             counts.families_updated = len(changed_families)
-        family_ids = {kk: values[0] for kk, values in families.items()}
-        family_ids.update(_family_ids([r.kk_number for r in new_families]))
 
         # Members, matched by NIK (a person may move to another family card).
         new_members: list[tuple[int, int, MemberRecord]] = []
@@ -154,9 +154,13 @@ def register_write(
                     changed_members.append((current[0], family_id, position, member))
                 else:
                     counts.members_unchanged += 1
+        member_ids = {nik: values[0] for nik, values in members.items()}
+        new_member_ids = allocate_ids(Member, len(new_members))
+        member_ids.update(zip((m.nik for _f, _p, m in new_members), new_member_ids, strict=True))
         bulk_insert(
             Member,
             (
+                "id",
                 "family",
                 "position",
                 "nik",
@@ -174,33 +178,34 @@ def register_write(
             ),
             (
                 (
+                    pk,
                     fid,
                     pos,
                     m.nik,
                     m.name,
                     m.sex,
-                    _date(m.birth_date),
+                    as_db_date(m.birth_date),
                     m.relation,
                     m.marital_status,
                     m.education,
                     m.occupation,
                     m.presence,
-                    _date(m.presence_date),
+                    as_db_date(m.presence_date),
                     stamp,
                     stamp,
                 )
-                for fid, pos, m in new_members
+                for pk, (fid, pos, m) in zip(new_member_ids, new_members, strict=True)
             ),
         )
         counts.members_created = len(new_members)
         if changed_members:
             _update_members(changed_members, now)
             counts.members_updated = len(changed_members)
-        member_ids = {nik: values[0] for nik, values in members.items()}
-        member_ids.update(_member_ids([m.nik for _f, _p, m in new_members]))
 
         # Couples and their contraceptive status.
-        _write_couples(accepted, family_ids, member_ids, counts, source, by_id, today, now)
+        _write_couples(
+            accepted, family_ids, member_ids, counts, source, by_id, today, now, as_db_date
+        )
     return result
 
 
@@ -238,63 +243,33 @@ def _scope_problems(
     return problems
 
 
-def _existing_families(kks: Sequence[str]) -> dict[str, tuple[int, tuple[object, ...], int]]:
-    """``kk -> (id, comparable fields, village_id)``."""
-    found = {}
-    for chunk in _chunks(list(dict.fromkeys(kks))):
-        for row in Family.objects.filter(kk_number__in=chunk).values_list(
-            "kk_number",
-            "pk",
-            "village_id",
-            "dusun",
-            "rw",
-            "rt",
-            "address",
-            "collected_on",
-            "collector_name",
-        ):
-            found[row[0]] = (row[1], tuple(row[2:]), row[2])
-    return found
+def _existing_families(
+    kks: Sequence[str],
+) -> dict[str, tuple[int, tuple[object, ...], int]]:
+    """``kk -> (id, comparable fields, village_id)`` (Django's cursors return dates as dates)."""
+    rows = select_in(
+        "SELECT kk_number, id, village_id, dusun, rw, rt, address, collected_on, collector_name "
+        "FROM register_family WHERE kk_number IN ({})",
+        list(dict.fromkeys(kks)),
+    )
+    return {row[0]: (row[1], tuple(row[2:9]), row[2]) for row in rows}
 
 
 def _existing_members(
     niks: Sequence[str],
 ) -> dict[str, tuple[int, int, int, tuple[object, ...], int]]:
     """``nik -> (id, family_id, position, comparable fields, village_id)``."""
+    rows = select_in(
+        "SELECT m.nik, m.id, m.family_id, m.position, m.name, m.sex, m.birth_date, m.relation, "
+        "m.marital_status, m.education, m.occupation, m.presence, m.presence_date, f.village_id "
+        "FROM register_member m JOIN register_family f ON f.id = m.family_id "
+        "WHERE m.nik IN ({})",
+        list(dict.fromkeys(niks)),
+    )
     found = {}
-    for chunk in _chunks(list(dict.fromkeys(niks))):
-        for row in Member.objects.filter(nik__in=chunk).values_list(
-            "nik",
-            "pk",
-            "family_id",
-            "position",
-            "name",
-            "sex",
-            "birth_date",
-            "relation",
-            "marital_status",
-            "education",
-            "occupation",
-            "presence",
-            "presence_date",
-            "family__village_id",
-        ):
-            found[row[0]] = (row[1], row[2], row[3], tuple(row[4:13]), row[13])
+    for row in rows:
+        found[row[0]] = (row[1], row[2], row[3], tuple(row[4:13]), row[13])
     return found
-
-
-def _family_ids(kks: Sequence[str]) -> dict[str, int]:
-    ids = {}
-    for chunk in _chunks(kks):
-        ids.update(Family.objects.filter(kk_number__in=chunk).values_list("kk_number", "pk"))
-    return ids
-
-
-def _member_ids(niks: Sequence[str]) -> dict[str, int]:
-    ids = {}
-    for chunk in _chunks(niks):
-        ids.update(Member.objects.filter(nik__in=chunk).values_list("nik", "pk"))
-    return ids
 
 
 def _update_families(changed: list[tuple[int, FamilyRecord]], now: dt.datetime) -> None:
@@ -375,6 +350,7 @@ def _write_couples(
     by_id: int | None,
     today: dt.date,
     now: dt.datetime,
+    as_db_date: Any,
 ) -> None:
     wanted = []  # (family_id, wife_id, husband_id, status record or None, effective_on)
     for record in records:
@@ -398,7 +374,9 @@ def _write_couples(
         existing.update((c.wife_id, c) for c in Couple.objects.filter(wife_id__in=chunk))
 
     stamp = db_value(Couple, "created_at", now)
-    new_rows, changed, events = [], {}, []
+    new_rows: list[tuple[object, ...]] = []
+    changed: dict[int, Couple] = {}
+    events: list[tuple[int, StatusRecord, dt.date]] = []
     for family_id, wife_id, husband_id, status, effective_on in wanted:
         couple = existing.get(wife_id)
         if couple is None:
@@ -425,9 +403,11 @@ def _write_couples(
                 reported
             )
         changed[couple.pk] = couple
+    new_couple_ids = allocate_ids(Couple, len(new_rows))
     bulk_insert(
         Couple,
         (
+            "id",
             "family",
             "wife",
             "husband",
@@ -440,8 +420,10 @@ def _write_couples(
             "updated_at",
         ),
         (
-            (fid, wid, hid, st, me, re, _date(since), pl, stamp, stamp)
-            for fid, wid, hid, st, me, re, since, pl in new_rows
+            (pk, fid, wid, hid, st, me, re, as_db_date(since), pl, stamp, stamp)
+            for pk, (fid, wid, hid, st, me, re, since, pl) in zip(
+                new_couple_ids, new_rows, strict=True
+            )
         ),
     )
     counts.couples_created = len(new_rows)
@@ -463,16 +445,12 @@ def _write_couples(
             batch_size=_CHUNK,
         )
     # The first status of a new couple is an event too.
-    new_with_status = [
-        (wid, status, effective_on)
+    couple_of_wife = dict(zip((row[1] for row in new_rows), new_couple_ids, strict=True))
+    events.extend(
+        (couple_of_wife[wid], status, effective_on)
         for _fid, wid, _hid, status, effective_on in wanted
-        if status is not None and wid not in existing
-    ]
-    if new_with_status:
-        couple_ids = {}
-        for chunk in _chunks([w for w, _s, _e in new_with_status]):
-            couple_ids.update(Couple.objects.filter(wife_id__in=chunk).values_list("wife_id", "pk"))
-        events.extend((couple_ids[w], s, e) for w, s, e in new_with_status)
+        if status is not None and wid in couple_of_wife
+    )
     recorded_at = db_value(ContraceptiveEvent, "recorded_at", now)
     bulk_insert(
         ContraceptiveEvent,
@@ -488,7 +466,17 @@ def _write_couples(
             "recorded_at",
         ),
         (
-            (cid, _date(eff), s.status, s.method, s.reason, s.place, source, by_id, recorded_at)
+            (
+                cid,
+                as_db_date(eff),
+                s.status,
+                s.method,
+                s.reason,
+                s.place,
+                source,
+                by_id,
+                recorded_at,
+            )
             for cid, s, eff in events
         ),
     )

@@ -12,6 +12,7 @@ from lini.accounts.models import User
 from lini.accounts.roles import Role
 from lini.demo.services import DEMO_PASSWORD, DEMO_USERS
 from lini.regions.models import Region
+from lini.register.models import Family
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _demo_database(settings) -> None:  # type: ignore[no-untyped-def]
 
 def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
     out = io.StringIO()
-    call_command("demo", "--no-serve", stdout=out)
+    call_command("demo", "--no-serve", "--population-scale", "0.001", stdout=out)
     text = out.getvalue()
     assert DEMO_PASSWORD in text
     assert {u.role for u in User.objects.all()} == set(Role.values)
@@ -32,19 +33,23 @@ def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
     assert scope.user_scope(cadre).codes == ("36.04.09.2013",)
     assert User.objects.get(username="pkb.ciruas").check_password(DEMO_PASSWORD)
     assert Region.objects.filter(code__startswith="36").count() == 1716
+    families = Family.objects.count()
+    assert families > 1000  # a synthetic register of Banten (scale 0.001 here)
+    assert Family.objects.filter(village__code__startswith="36.04.09.2013").exists()
 
     cadre.set_password("changed-by-the-user-1")
     cadre.save()
     again = io.StringIO()
-    call_command("demo", "--no-serve", stdout=again)
+    call_command("demo", "--no-serve", "--population-scale", "0.001", stdout=again)
     assert User.objects.count() == len(DEMO_USERS)
     assert "exists, password unchanged" in again.getvalue()
+    assert "Population: exists" in again.getvalue()
     cadre.refresh_from_db()
     assert cadre.check_password("changed-by-the-user-1")
 
 
 def test_demo_accounts_can_log_in(client: Client) -> None:
-    call_command("demo", "--no-serve", stdout=io.StringIO())
+    call_command("demo", "--no-serve", "--population-scale", "0.001", stdout=io.StringIO())
     assert client.login(username="kab.serang", password=DEMO_PASSWORD)
     assert "Kabupaten Serang" in client.get("/").content.decode()
 
@@ -54,5 +59,5 @@ def test_demo_refuses_another_database_unless_forced(settings) -> None:  # type:
 
     settings.DATABASE_URL = "postgres://lini@db.example/lini"
     with pytest.raises(CommandError, match="--force"):
-        call_command("demo", "--no-serve", stdout=io.StringIO())
+        call_command("demo", "--no-serve", "--population-scale", "0.001", stdout=io.StringIO())
     assert not User.objects.exists()

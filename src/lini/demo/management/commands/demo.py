@@ -9,7 +9,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lini.demo.services import DEMO_PASSWORD, demo_regions_load, demo_users_ensure
+from lini.demo.services import (
+    DEMO_PASSWORD,
+    DEMO_SCALE,
+    demo_population_ensure,
+    demo_regions_load,
+    demo_users_ensure,
+)
 
 
 class Command(BaseCommand):
@@ -29,6 +35,17 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="prepare, then exit")
         parser.add_argument(
             "--all-regions", action="store_true", help="load all of Indonesia, not only Banten"
+        )
+        parser.add_argument(
+            "--full-population",
+            action="store_true",
+            help="generate Banten's whole population (about 12.9 M people; takes several minutes)",
+        )
+        parser.add_argument(
+            "--population-scale",
+            type=float,
+            default=DEMO_SCALE,
+            help=f"share of Banten's people to generate (default {DEMO_SCALE})",
         )
         parser.add_argument(
             "--force",
@@ -51,6 +68,16 @@ class Command(BaseCommand):
             f"{report.total('created'):,} created, {report.total('updated'):,} updated, "
             f"{report.total('unchanged'):,} unchanged",
         )
+        scale = 1.0 if options["full_population"] else options["population_scale"]
+        population = demo_population_ensure(scale=scale)
+        if population is None:
+            self._step("Population", "exists (kept as it is)")
+        else:
+            self._step(
+                "Population",
+                f"{population.families_created:,} families, {population.members_created:,} people, "
+                f"{population.couples_created:,} couples (synthetic, scale {scale})",
+            )
         accounts = demo_users_ensure()
         self._step("Accounts", f"password for new demo accounts: {DEMO_PASSWORD}")
         for spec, created in accounts:
