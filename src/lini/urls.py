@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("lini.web.urls")),
     path("akun/", include("lini.accounts.urls")),
     path("wilayah/", include("lini.regions.urls")),
+    path("keluarga/", include("lini.register.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -18,6 +18,8 @@ from lini.accounts.tests.factories import make_user
 from lini.regions.models import Region, RegionKind
 from lini.regions.services import subunit_create
 from lini.regions.tests.places import KAB_SERANG, KAB_TANGERANG, KUTA_JAYA, SINGAMERTA
+from lini.register.models import ContraceptiveEvent, Family, Member
+from lini.register.tests.factories import make_family
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +33,7 @@ class World:
     tangerang_officer: User  # in scope for everything below
     tangerang_cadre: User
     tangerang_dusun: Region
+    family: Family  # a family of Kuta Jaya, Kab. Tangerang, with a couple
 
     def out_of_scope(self, name: str) -> User:
         return getattr(self, name)
@@ -91,6 +94,62 @@ CASES: dict[str, Case] = {
         ),
     ),
     "set_language": Case(denied=False, method="post", data={"language": "en", "next": "/"}),
+    "register:family_list": Case(lambda w: {"code": KUTA_JAYA}),
+    "register:family_create": Case(
+        lambda w: {"code": KUTA_JAYA},
+        method="post",
+        data={
+            "kk_number": "3603121111110001",
+            "head-nik": "3603120101800001",
+            "head-name": "Asep",
+            "head-sex": "L",
+            "head-birth_date": "1980-01-01",
+            "head-relation": "kepala",
+            "head-marital_status": "belum_kawin",
+            "head-presence": "ada",
+        },
+        effect=lambda w: Family.objects.filter(kk_number="3603121111110001").exists(),
+    ),
+    "register:family_detail": Case(lambda w: {"pk": w.family.pk}),
+    "register:family_edit": Case(
+        lambda w: {"pk": w.family.pk},
+        method="post",
+        data={"address": "Jl. Baru 9"},
+        effect=lambda w: Family.objects.get(pk=w.family.pk).address == "Jl. Baru 9",
+    ),
+    "register:member_create": Case(
+        lambda w: {"pk": w.family.pk},
+        method="post",
+        data={
+            "nik": "3603120202150003",
+            "name": "Bayu",
+            "sex": "L",
+            "birth_date": "2015-02-02",
+            "relation": "anak",
+            "marital_status": "belum_kawin",
+            "presence": "ada",
+        },
+        effect=lambda w: w.family.members.filter(nik="3603120202150003").exists(),
+    ),
+    "register:member_edit": Case(
+        lambda w: {"pk": w.family.pk, "member_pk": w.family.members.get(relation="kepala").pk},
+        method="post",
+        data={
+            "name": "Dadang Baru",
+            "sex": "L",
+            "birth_date": "1980-08-08",
+            "relation": "kepala",
+            "marital_status": "kawin",
+            "presence": "ada",
+        },
+        effect=lambda w: w.family.members.filter(name="Dadang Baru").exists(),
+    ),
+    "register:couple_status": Case(
+        lambda w: {"pk": w.family.pk, "couple_pk": w.family.couples.get().pk},
+        method="post",
+        data={"status": "pakai", "method": "implan", "effective_on": "2019-11-05"},
+        effect=lambda w: w.family.couples.get().method == "implan",
+    ),
 }
 
 
@@ -116,7 +175,11 @@ def world() -> World:
     dusun = subunit_create(
         actor=None, parent=Region.objects.get(code=KUTA_JAYA), kind=RegionKind.DUSUN, name="Krajan"
     )
+    family = make_family(
+        KUTA_JAYA, kk="3603121234560001", head_nik="3603120808800012", wife_nik="3603124808820013"
+    )
     return World(
+        family=family,
         cadre=make_user(Role.CADRE, SINGAMERTA),
         serang_officer=make_user(Role.REGENCY_OFFICER, KAB_SERANG),
         tangerang_officer=make_user(Role.REGENCY_OFFICER, KAB_TANGERANG),
@@ -135,7 +198,14 @@ def _snapshot(world: World) -> tuple[object, ...]:
         Region.objects.filter(pk=world.tangerang_dusun.pk).values_list("name", flat=True).first()
     )
     target = User.objects.get(pk=world.tangerang_cadre.pk)
-    return (dusun, Region.objects.count(), target.password, target.role, User.objects.count())
+    register = (
+        list(Family.objects.values_list("kk_number", "address", "version")),
+        list(Member.objects.values_list("nik", "name")),
+        ContraceptiveEvent.objects.count(),
+    )
+    return (
+        dusun, Region.objects.count(), target.password, target.role, User.objects.count(), register
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ALL_NAMES)
