@@ -192,6 +192,10 @@ TASKS = {
     }
 }
 
+# Uploads (imports): the largest file accepted, in MB. The web server's own limit must allow it.
+LINI_UPLOAD_MAX_MB = env_int("LINI_UPLOAD_MAX_MB", default=200, minimum=1)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file
+
 # The register: a couple is a PUS while the wife's age lies within these limits (DOMAIN.md §5:
 # Renstra 15-49; PK21 asks Blok II of married women 10-49).
 LINI_PUS_MIN_AGE = env_int("LINI_PUS_MIN_AGE", default=15, minimum=0)

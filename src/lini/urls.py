@@ -9,5 +9,6 @@ urlpatterns = [
     path("akun/", include("lini.accounts.urls")),
     path("wilayah/", include("lini.regions.urls")),
     path("keluarga/", include("lini.register.urls")),
+    path("data/", include("lini.exchange.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -35,20 +35,22 @@ def check_suffix(path: Path) -> str:
     return suffix
 
 
-def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
-    """The normalised header and an iterator over the data rows (blank rows skipped)."""
+def read_rows(path: Path, *, name: str | None = None) -> tuple[list[str], Iterator[Row]]:
+    """The normalised header and an iterator over the data rows (blank rows skipped).
+    ``name`` is how messages call the file (the name the user uploaded)."""
+    name = name or path.name
     suffix = check_suffix(path)
-    raw_rows = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
+    raw_rows = _csv_rows(path, name) if suffix == ".csv" else _xlsx_rows(path, name)
     header_line, header = 0, []
     for line, cells in raw_rows:
         if any(not is_blank(c) for c in cells):
             header_line, header = line, [normalise_header(c) for c in cells]
             break
     if not header:
-        raise FileError(_("%(name)s is empty: no header row") % {"name": path.name})
+        raise FileError(_("%(name)s is empty: no header row") % {"name": name})
     if len(header) > _MAX_COLUMNS:
         raise FileError(
-            _("%(name)s has more than %(n)d columns") % {"name": path.name, "n": _MAX_COLUMNS}
+            _("%(name)s has more than %(n)d columns") % {"name": name, "n": _MAX_COLUMNS}
         )
     while header and not header[-1]:
         header.pop()
@@ -67,7 +69,7 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[Row]]:
     return header, rows()
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _csv_rows(path: Path, name: str) -> Iterator[tuple[int, list[Any]]]:
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     encoding = "utf-8-sig"
@@ -90,25 +92,25 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
                         "%(name)s: the text after row %(n)d is not in %(enc)s encoding; save the "
                         "file as CSV UTF-8"
                     )
-                    % {"name": path.name, "n": reader.line_num, "enc": encoding}
+                    % {"name": name, "n": reader.line_num, "enc": encoding}
                 ) from exc
             except csv.Error as exc:
                 raise FileError(
                     _("%(name)s, row %(n)d: %(why)s")
-                    % {"name": path.name, "n": reader.line_num, "why": exc}
+                    % {"name": name, "n": reader.line_num, "why": exc}
                 ) from exc
 
     return generate()
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(path: Path, name: str) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileError(
-            _("%(name)s is not a readable .xlsx file (%(why)s)") % {"name": path.name, "why": exc}
+            _("%(name)s is not a readable .xlsx file (%(why)s)") % {"name": name, "why": exc}
         ) from exc
     sheet = workbook.worksheets[0]
     for name in ("data", "register", "isian"):
@@ -122,8 +124,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
                 yield number, list(cells[:_MAX_COLUMNS])
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
             raise FileError(
-                _("%(name)s could not be read to the end (%(why)s)")
-                % {"name": path.name, "why": exc}
+                _("%(name)s could not be read to the end (%(why)s)") % {"name": name, "why": exc}
             ) from exc
         finally:
             workbook.close()

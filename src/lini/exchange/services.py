@@ -44,6 +44,7 @@ def import_run(
     dry_run: bool = False,
     rejects_path: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    name: str | None = None,
 ) -> ImportReport:
     """Import ``path``; rejected rows go to ``rejects_path`` (same columns plus the reason).
 
@@ -51,12 +52,13 @@ def import_run(
     villages in their scope where their role may change data."""
     if user is not None and not scope.role_allows(user, Action.CHANGE):
         raise PermissionDenied(_("Your role may not import data."))
-    header, rows = read_rows(path)
+    name = name or path.name
+    header, rows = read_rows(path, name=name)
     missing = [c.name for c in kind.columns if c.required and c.name not in header]
     if missing:
         raise FileError(
             _("%(name)s lacks the column(s) %(cols)s; download the template to see them all")
-            % {"name": path.name, "cols": ", ".join(missing)}
+            % {"name": name, "cols": ", ".join(missing)}
         )
     columns = [name for name in header if name and name != kind.error_column]
     writer = None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -88,8 +91,33 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         address = f"{options['host']}:{options['port']}"
+        worker = self._start_worker()
         self.stdout.write(self.style.SUCCESS(f"Open http://{address}/ (Ctrl+C stops the demo)"))
-        call_command("runserver", address, use_reloader=False, skip_checks=True)
+        try:
+            call_command("runserver", address, use_reloader=False, skip_checks=True)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
+
+    def _start_worker(self) -> subprocess.Popen[bytes] | None:
+        """Imports and exports run in the background: the demo runs a task worker beside the
+        web server (in production: `lini db_worker` as its own service)."""
+        if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+            return None
+        self._step("Worker", "lini db_worker (imports and exports in the background)")
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "lini.cli",
+                "db_worker",
+                "--interval",
+                "0.5",
+                "--no-startup-delay",
+            ],
+            env=os.environ.copy(),
+        )
 
     def _step(self, name: str, detail: object) -> None:
         self.stdout.write(f"{name}: {detail}")
