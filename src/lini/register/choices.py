@@ -7,7 +7,10 @@ Values marked [GK] in DOMAIN.md (e.g. the exact education list) are defaults to 
 
 from __future__ import annotations
 
+import functools
+
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -345,15 +348,37 @@ SYNONYMS: dict[type[models.TextChoices], dict[str, str]] = {
 }
 
 
+@functools.cache
+def _lookup(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    """Everything that names a value of ``choices`` (value, label in ``language``, synonyms),
+    normalised, mapped to the stored value. Built once per list and language."""
+    table: dict[str, str] = {}
+    for value, label in choices.choices:
+        table[_norm(str(label))] = value
+    table.update(SYNONYMS.get(choices, {}))
+    for value in choices.values:
+        table[_norm(value)] = value
+        table[value] = value  # the exact stored value, the fast path for Lini's own exports
+    return table
+
+
+def choice_table(choices: type[models.TextChoices]) -> dict[str, str]:
+    """The lookup table of ``choices`` in the active language (for :func:`parse_with`)."""
+    return _lookup(choices, translation.get_language())
+
+
 def parse_choice(choices: type[models.TextChoices], raw: object) -> str | None:
     """The stored value for what a person typed (a value, a label or a synonym), or None."""
-    key = _norm(str(raw))
+    return parse_with(choice_table(choices), raw)
+
+
+def parse_with(table: dict[str, str], raw: object) -> str | None:
+    """:func:`parse_choice` with a table fetched once (imports parse millions of cells)."""
+    text = raw if isinstance(raw, str) else str(raw)
+    found = table.get(text)
+    if found is not None:
+        return found
+    key = _norm(text)
     if key.endswith(".0") and key[:-2].isdigit():  # 2.0 from a numeric spreadsheet cell
         key = key[:-2]
-    synonyms = SYNONYMS.get(choices, {})
-    if key in synonyms:
-        return synonyms[key]
-    for value, label in choices.choices:
-        if key in (_norm(value), _norm(label)):
-            return value
-    return None
+    return table.get(key)

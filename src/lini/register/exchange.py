@@ -40,7 +40,8 @@ from lini.register.choices import (
     Presence,
     Relation,
     Sex,
-    parse_choice,
+    choice_table,
+    parse_with,
 )
 from lini.register.identity import nik_warnings
 from lini.register.models import Member
@@ -127,6 +128,10 @@ class _RowParser:
         )
         self.allowed = allowed_village_ids
         self.today = today
+        self.tables = {
+            choices: choice_table(choices)
+            for choices in (Sex, Relation, MaritalStatus, Education, Occupation, Presence, KBStatus, Method, NotUsingReason)
+        }  # fmt: skip
 
     def parse(self, row: Row) -> _ParsedRow:
         values = row.values
@@ -134,7 +139,7 @@ class _RowParser:
 
         def cell(column: str, parse: Any, *, required: bool = False) -> Any:
             value = values.get(column)
-            if is_blank(value):
+            if value is None or value == "" or (isinstance(value, str) and not value.strip()):
                 if required:
                     problems.append(RowProblem(row.line, column, "", _("is empty")))
                 return None
@@ -145,8 +150,10 @@ class _RowParser:
                 return None
 
         def choice(column: str, choices: type[TextChoices], *, required: bool = False) -> str:
+            table = self.tables[choices]
+
             def parse(value: Any) -> str:
-                parsed = parse_choice(choices, value)
+                parsed = parse_with(table, value)
                 if parsed is None:
                     raise CellError(
                         _("is not one of: %(allowed)s") % {"allowed": ", ".join(choices.values)}
