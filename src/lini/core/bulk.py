@@ -92,13 +92,6 @@ def allocate_ids(model: type[models.Model], count: int, *, using: str = "default
     return list(range(start, start + count))
 
 
-def date_adapter(*, using: str = "default") -> Any:
-    """A fast function turning a date (or None) into what the database driver takes."""
-    if connections[using].vendor == "sqlite":
-        return lambda value: None if value is None else value.isoformat()
-    return lambda value: value
-
-
 def select_in(
     sql: str, keys: Sequence[Any], *, chunk: int = 900, using: str = "default"
 ) -> list[tuple[Any, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.utils.translation import gettext as _
 
@@ -38,17 +39,8 @@ class MemberRecord:
     line: int = 0  # where it came from (row number of an import), for messages
 
     def fields(self) -> tuple[object, ...]:
-        return (
-            self.name,
-            self.sex,
-            self.birth_date,
-            self.relation,
-            self.marital_status,
-            self.education,
-            self.occupation,
-            self.presence,
-            self.presence_date,
-        )
+        """The stored fields, in the order of ``MEMBER_FIELDS``."""
+        return _member_fields(self)
 
 
 MEMBER_FIELDS = (
@@ -62,6 +54,7 @@ MEMBER_FIELDS = (
     "presence",
     "presence_date",
 )
+_member_fields = attrgetter(*MEMBER_FIELDS)
 
 
 @dataclass
@@ -78,15 +71,8 @@ class FamilyRecord:
     members: list[MemberRecord] = field(default_factory=list)
 
     def fields(self) -> tuple[object, ...]:
-        return (
-            self.village_id,
-            self.dusun,
-            self.rw,
-            self.rt,
-            self.address,
-            self.collected_on,
-            self.collector_name,
-        )
+        """The stored fields, in the order of ``FAMILY_FIELDS`` (the village by its id)."""
+        return _family_fields(self)
 
     def couple_members(self) -> tuple[MemberRecord | None, MemberRecord | None]:
         """``(wife, husband)``: the married, present woman and man among head and spouse."""
@@ -106,6 +92,7 @@ class FamilyRecord:
 
 
 FAMILY_FIELDS = ("village", "dusun", "rw", "rt", "address", "collected_on", "collector_name")
+_family_fields = attrgetter("village_id", *FAMILY_FIELDS[1:])
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,17 @@ def _errors_into(form: FamilyForm | MemberForm, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def _saved(request: HttpRequest, form: FamilyForm | MemberForm, record: FamilyRecord) -> bool:
+    """Save the changed family; on refusal put the reasons into the form."""
+    try:
+        services.family_save(actor=request.user, record=record)  # type: ignore[arg-type]
+    except ValidationError as error:
+        _errors_into(form, error)
+        return False
+    messages.success(request, _("Saved."))
+    return True
+
+
 def _member_record(data: dict[str, object], *, line: int) -> MemberRecord:
     return MemberRecord(
         nik=data["nik"], name=" ".join(str(data["name"]).split()), sex=data["sex"],
@@ -176,12 +187,7 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
             rt=_unit(data["rt"]), address=data["address"], collected_on=data["collected_on"],
             collector_name=data["collector_name"],
         )  # fmt: skip
-        try:
-            services.family_save(actor=request.user, record=record)  # type: ignore[arg-type]
-        except ValidationError as error:
-            _errors_into(form, error)
-        else:
-            messages.success(request, _("Saved."))
+        if _saved(request, form, record):
             return redirect(family)
     return render(
         request, "register/family_form.html", {"family": family, "form": form, "creating": False}
@@ -212,12 +218,7 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int | None = None) -> 
         else:
             changed.nik = member.nik
             record.members = [changed if m.nik == member.nik else m for m in record.members]
-        try:
-            services.family_save(actor=request.user, record=record)  # type: ignore[arg-type]
-        except ValidationError as error:
-            _errors_into(form, error)
-        else:
-            messages.success(request, _("Saved."))
+        if _saved(request, form, record):
             return redirect(family)
     return render(
         request, "register/member_form.html", {"family": family, "form": form, "member": member}

@@ -17,10 +17,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lini.core.bulk import allocate_ids, bulk_insert, date_adapter, db_value, select_in
+from lini.core.bulk import allocate_ids, bulk_insert, db_value, select_in
 from lini.register.choices import KBStatus
 from lini.register.models import ContraceptiveEvent, Couple, Family, Member
-from lini.register.records import FamilyRecord, MemberRecord, Problem, StatusRecord
+from lini.register.records import (
+    FAMILY_FIELDS,
+    MEMBER_FIELDS,
+    FamilyRecord,
+    MemberRecord,
+    Problem,
+    StatusRecord,
+)
 
 _CHUNK = 500  # keys per IN (...) query: well under every backend's parameter limit
 
@@ -73,7 +80,6 @@ def register_write(
     today = today or timezone.localdate()
     result = WriteResult()
     counts = result.counts
-    as_db_date = date_adapter()
     with transaction.atomic():
         families = _existing_families([r.kk_number for r in records])
         members = _existing_members([m.nik for r in records for m in r.members])
@@ -105,34 +111,14 @@ def register_write(
             (
                 "id",
                 "kk_number",
-                "village",
-                "dusun",
-                "rw",
-                "rt",
-                "address",
-                "collected_on",
-                "collector_name",
+                *FAMILY_FIELDS,
                 "collected_by",
                 "version",
                 "created_at",
                 "updated_at",
             ),
             (
-                (
-                    pk,
-                    r.kk_number,
-                    r.village_id,
-                    r.dusun,
-                    r.rw,
-                    r.rt,
-                    r.address,
-                    as_db_date(r.collected_on),
-                    r.collector_name,
-                    by_id,
-                    1,
-                    stamp,
-                    stamp,
-                )
+                (pk, r.kk_number, *r.fields(), by_id, 1, stamp, stamp)
                 for pk, r in zip(new_family_ids, new_families, strict=True)
             ),
         )
@@ -159,41 +145,9 @@ def register_write(
         member_ids.update(zip((m.nik for _f, _p, m in new_members), new_member_ids, strict=True))
         bulk_insert(
             Member,
+            ("id", "family", "position", "nik", *MEMBER_FIELDS, "created_at", "updated_at"),
             (
-                "id",
-                "family",
-                "position",
-                "nik",
-                "name",
-                "sex",
-                "birth_date",
-                "relation",
-                "marital_status",
-                "education",
-                "occupation",
-                "presence",
-                "presence_date",
-                "created_at",
-                "updated_at",
-            ),
-            (
-                (
-                    pk,
-                    fid,
-                    pos,
-                    m.nik,
-                    m.name,
-                    m.sex,
-                    as_db_date(m.birth_date),
-                    m.relation,
-                    m.marital_status,
-                    m.education,
-                    m.occupation,
-                    m.presence,
-                    as_db_date(m.presence_date),
-                    stamp,
-                    stamp,
-                )
+                (pk, fid, pos, m.nik, *m.fields(), stamp, stamp)
                 for pk, (fid, pos, m) in zip(new_member_ids, new_members, strict=True)
             ),
         )
@@ -203,9 +157,7 @@ def register_write(
             counts.members_updated = len(changed_members)
 
         # Couples and their contraceptive status.
-        _write_couples(
-            accepted, family_ids, member_ids, counts, source, by_id, today, now, as_db_date
-        )
+        _write_couples(accepted, family_ids, member_ids, counts, source, by_id, today, now)
     return result
 
 
@@ -276,31 +228,12 @@ def _update_families(changed: list[tuple[int, FamilyRecord]], now: dt.datetime) 
     objects = Family.objects.in_bulk([pk for pk, _r in changed])
     for pk, record in changed:
         family = objects[pk]
-        (
-            family.village_id,
-            family.dusun,
-            family.rw,
-            family.rt,
-            family.address,
-            family.collected_on,
-            family.collector_name,
-        ) = record.fields()
+        for name, value in zip(FAMILY_FIELDS, record.fields(), strict=True):
+            setattr(family, f"{name}_id" if name == "village" else name, value)
         family.version += 1
         family.updated_at = now
     Family.objects.bulk_update(
-        objects.values(),
-        [
-            "village",
-            "dusun",
-            "rw",
-            "rt",
-            "address",
-            "collected_on",
-            "collector_name",
-            "version",
-            "updated_at",
-        ],
-        batch_size=_CHUNK,
+        objects.values(), [*FAMILY_FIELDS, "version", "updated_at"], batch_size=_CHUNK
     )
 
 
@@ -309,35 +242,11 @@ def _update_members(changed: list[tuple[int, int, int, MemberRecord]], now: dt.d
     for pk, family_id, position, record in changed:
         member = objects[pk]
         member.family_id, member.position = family_id, position
-        (
-            member.name,
-            member.sex,
-            member.birth_date,
-            member.relation,
-            member.marital_status,
-            member.education,
-            member.occupation,
-            member.presence,
-            member.presence_date,
-        ) = record.fields()
+        for name, value in zip(MEMBER_FIELDS, record.fields(), strict=True):
+            setattr(member, name, value)
         member.updated_at = now
     Member.objects.bulk_update(
-        objects.values(),
-        [
-            "family",
-            "position",
-            "name",
-            "sex",
-            "birth_date",
-            "relation",
-            "marital_status",
-            "education",
-            "occupation",
-            "presence",
-            "presence_date",
-            "updated_at",
-        ],
-        batch_size=_CHUNK,
+        objects.values(), ["family", "position", *MEMBER_FIELDS, "updated_at"], batch_size=_CHUNK
     )
 
 
@@ -350,7 +259,6 @@ def _write_couples(
     by_id: int | None,
     today: dt.date,
     now: dt.datetime,
-    as_db_date: Any,
 ) -> None:
     wanted = []  # (family_id, wife_id, husband_id, status record or None, effective_on)
     for record in records:
@@ -420,7 +328,7 @@ def _write_couples(
             "updated_at",
         ),
         (
-            (pk, fid, wid, hid, st, me, re, as_db_date(since), pl, stamp, stamp)
+            (pk, fid, wid, hid, st, me, re, since, pl, stamp, stamp)
             for pk, (fid, wid, hid, st, me, re, since, pl) in zip(
                 new_couple_ids, new_rows, strict=True
             )
@@ -468,7 +376,7 @@ def _write_couples(
         (
             (
                 cid,
-                as_db_date(eff),
+                eff,
                 s.status,
                 s.method,
                 s.reason,
