@@ -130,3 +130,33 @@ def test_language_switch_to_english(page) -> None:  # type: ignore[no-untyped-de
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Your regions")).to_be_visible()
+
+
+def test_a_cadre_records_a_change_of_kb_status_on_a_phone(page) -> None:  # type: ignore[no-untyped-def]
+    from lini.register.models import Couple
+    from lini.register.tests.factories import make_family
+
+    make_user(Role.CADRE, SINGAMERTA, username="kader")
+    family = make_family(
+        SINGAMERTA, kk="3604091234560001", head_nik="3604090808800012", wife_nik="3604094808820013"
+    )
+    expect = sync_api.expect
+    page.goto("/akun/masuk/")
+    page.get_by_label("Nama pengguna").fill("kader")
+    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"/keluarga/wilayah/{SINGAMERTA}/")
+    page.get_by_role("searchbox").fill("Euis")
+    page.get_by_role("button", name="Cari").click()
+    page.get_by_role("link", name="Dadang").click()
+    expect(page.get_by_text("3604********0001")).to_be_visible()  # a cadre sees masked numbers
+    page.get_by_text("Catat perubahan status KB").click()
+    page.get_by_role("radio", name="tidak ber-KB").check()
+    page.get_by_label("Alasan tidak ber-KB").select_option("hamil")
+    page.get_by_label("Sejak").fill("2019-11-03")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_text("Status KB tercatat.")).to_be_visible()
+    expect(page.locator("ol.history li")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    couple = Couple.objects.get(family=family)
+    assert (couple.status, couple.reason) == ("tidak_pakai", "hamil")
