@@ -24,6 +24,13 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says why, for the person who typed it."""
 
 
+def unquote(value: object) -> object:
+    """A text cell as written before Lini's exports guarded it (``'=x`` -> ``=x``)."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
 def normalise_header(text: object) -> str:
     """``" No. KK "`` -> ``"no_kk"``; ``"Tanggal Lahir"`` -> ``"tanggal_lahir"``."""
     cleaned = re.sub(r"[^0-9a-z]+", "_", str(text or "").strip().lower())
@@ -66,6 +73,11 @@ def parse_date(value: object) -> dt.date:
     except ValueError as exc:
         raise CellError(_("%(value)s is not a real date") % {"value": raw}) from exc
     if _SERIAL.match(raw):
+        if len(raw.split(".")[0]) < 5:  # "1985" is a year, not day 1985 of Excel's calendar
+            raise CellError(
+                _("%(value)s is not a date; write it as dd/mm/yyyy (e.g. 17/08/1985)")
+                % {"value": raw}
+            )
         return _from_serial(float(raw))
     raise CellError(
         _("%(value)s is not a date; write it as dd/mm/yyyy (e.g. 17/08/1985)") % {"value": raw}
@@ -106,7 +118,12 @@ def parse_sixteen_digits(value: object, *, what: str) -> str:
     if raw.endswith(".0"):
         raw = raw[:-2]
     digits = _ID_SEPARATORS.sub("", raw)
-    if not digits.isdigit() or len(digits) != 16:
+    if not digits.isdigit():
+        raise CellError(
+            _("%(what)s may hold only digits (and spaces); %(value)s does not")
+            % {"what": what, "value": raw[:40]}
+        )
+    if len(digits) != 16:
         raise CellError(
             _("%(what)s must have 16 digits; %(value)s has %(n)d")
             % {"what": what, "value": raw, "n": sum(c.isdigit() for c in raw)}

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import csv
+import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
-from lini.exchange.cells import is_blank, normalise_header
+from lini.exchange.cells import is_blank, normalise_header, unquote
 
 SUFFIXES = (".csv", ".xlsx")
-_SNIFF_BYTES = 64 * 1024
+_MAX_CELL = 16 * 1024 * 1024  # a cell larger than this is a broken file, not a long name
 _MAX_COLUMNS = 200
 
 
@@ -60,7 +61,7 @@ def read_rows(path: Path, *, name: str | None = None) -> tuple[list[str], Iterat
             if all(is_blank(c) for c in cells):
                 continue
             values = {
-                name: (cells[i] if i < len(cells) else None)
+                name: (unquote(cells[i]) if i < len(cells) else None)
                 for i, name in enumerate(header)
                 if name
             }
@@ -69,32 +70,41 @@ def read_rows(path: Path, *, name: str | None = None) -> tuple[list[str], Iterat
     return header, rows()
 
 
+def _decoded_lines(handle: BinaryIO) -> Iterator[str]:
+    """Lines as text: UTF-8, and a line that is not UTF-8 read as Windows-1252 (spreadsheets
+    saved on Windows mix them), so one accent deep in a file cannot stop an import."""
+    first = True
+    for raw in handle:
+        if first:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+            first = False
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield raw.decode("cp1252", errors="replace")
+
+
 def _csv_rows(path: Path, name: str) -> Iterator[tuple[int, list[Any]]]:
     with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    encoding = "utf-8-sig"
-    try:
-        head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
-            encoding = "cp1252"
-    first_line = head.split(b"\n", 1)[0].decode(encoding, errors="replace")
+        head = handle.read(4096)
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    first_line = (
+        head.decode("utf-16", errors="replace") if utf16 else head.decode("utf-8", errors="replace")
+    ).split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
+    csv.field_size_limit(_MAX_CELL)
 
     def generate() -> Iterator[tuple[int, list[Any]]]:
-        with path.open(encoding=encoding, newline="", errors="strict") as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
+        with path.open("rb") as binary:
+            lines: Iterator[str] = (
+                io.TextIOWrapper(binary, encoding="utf-16", newline="")
+                if utf16
+                else _decoded_lines(binary)
+            )
+            reader = csv.reader(lines, delimiter=delimiter)
             try:
                 yield from enumerate(reader, start=1)
-            except UnicodeDecodeError as exc:
-                raise FileError(
-                    _(
-                        "%(name)s: the text after row %(n)d is not in %(enc)s encoding; save the "
-                        "file as CSV UTF-8"
-                    )
-                    % {"name": name, "n": reader.line_num, "enc": encoding}
-                ) from exc
-            except csv.Error as exc:
+            except (csv.Error, UnicodeError) as exc:
                 raise FileError(
                     _("%(name)s, row %(n)d: %(why)s")
                     % {"name": name, "n": reader.line_num, "why": exc}
@@ -113,9 +123,9 @@ def _xlsx_rows(path: Path, name: str) -> Iterator[tuple[int, list[Any]]]:
             _("%(name)s is not a readable .xlsx file (%(why)s)") % {"name": name, "why": exc}
         ) from exc
     sheet = workbook.worksheets[0]
-    for name in ("data", "register", "isian"):
-        if name in workbook.sheetnames:
-            sheet = workbook[name]
+    for sheet_name in ("data", "register", "isian"):
+        if sheet_name in workbook.sheetnames:
+            sheet = workbook[sheet_name]
             break
 
     def generate() -> Iterator[tuple[int, list[Any]]]:

@@ -83,6 +83,7 @@ class ImportContext:
     dry_run: bool = False
     reject: Callable[[Row, str], None] = lambda row, why: None
     progress: Callable[[int], None] = lambda rows: None
+    reread: Callable[[], Iterator[Row]] | None = None  # the rows again, for a checking pass
 
 
 class DataKind(ABC):

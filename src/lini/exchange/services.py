@@ -70,7 +70,11 @@ def import_run(
             writer.write([*(row.values.get(c) for c in columns), why])
 
     context = ImportContext(
-        user=user, dry_run=dry_run, reject=reject, progress=progress or (lambda rows: None)
+        user=user,
+        dry_run=dry_run,
+        reject=reject,
+        progress=progress or (lambda rows: None),
+        reread=lambda: read_rows(path, name=name)[1],
     )
     try:
         report = kind.import_rows(rows, context)

@@ -103,6 +103,13 @@ def job_download(request: HttpRequest, token: str) -> FileResponse:
     job = _own_job(request, token)
     if not job.output_path or not Path(job.output_path).exists():
         raise Http404
+    # Rights are checked again: an account whose role or regions changed since the job ran
+    # may no longer take its file.
+    if job.direction == Direction.EXPORT:
+        needed = Action.VIEW_IDENTITY if get_kind(job.kind).personal else Action.VIEW
+        scope.require(request.user, needed, job.region)
+    elif not scope.role_allows(request.user, Action.CHANGE):
+        raise PermissionDenied
     if job.direction == Direction.EXPORT:
         name = f"{job.kind}-{job.region.code}{Path(job.output_path).suffix}"
     else:

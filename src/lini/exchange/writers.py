@@ -19,7 +19,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    return safe_for_spreadsheet(str(value))
+    return str(value)
 
 
 class TableWriter:
@@ -55,12 +55,11 @@ class TableWriter:
         return self
 
     def write(self, row: Sequence[Any]) -> None:
-        values = [_text(v) for v in row]
         self.rows += 1
-        if self.suffix == ".csv":
-            self._csv.writerow(values)
-        else:
-            self._sheet.write_row(self.rows, 0, values)
+        if self.suffix == ".csv":  # a CSV cell is parsed by the spreadsheet: guard formulas
+            self._csv.writerow([safe_for_spreadsheet(_text(v)) for v in row])
+        else:  # XLSX cells are written as text, which a spreadsheet never runs
+            self._sheet.write_row(self.rows, 0, [_text(v) for v in row])
 
     def write_all(self, rows: Iterable[Sequence[Any]]) -> None:
         for row in rows:

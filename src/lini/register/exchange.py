@@ -142,6 +142,8 @@ class _RowParser:
         form Lini exports (16-digit numbers, dotted codes, ISO dates, stored values). Anything
         else returns None and goes through :meth:`_full`, which explains what is wrong."""
         v = row.values
+        if not all(type(value) is str or value is None for value in v.values()):
+            return None  # numbers and dates from a spreadsheet: the full path converts them
         get = v.get
         kk, nik = get("no_kk"), get("nik")
         if not (
@@ -215,6 +217,7 @@ class _RowParser:
                 reason = tables[NotUsingReason][reason]
             else:
                 return None
+            place = " ".join(place.split())
             if len(place) > 120:
                 return None
             status = StatusRecord(status=kb, method=method, reason=reason, since=since, place=place)
@@ -236,8 +239,11 @@ class _RowParser:
         """A yyyy-mm-dd text within 1900 and today, or None when empty; ValueError otherwise."""
         if not value:
             return None
-        if type(value) is not str or len(value) != 10:
-            raise ValueError(value)
+        if not (
+            type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-"
+            and value[:4].isdigit() and value[5:7].isdigit() and value[8:].isdigit()
+        ):  # fmt: skip
+            raise ValueError(value)  # only yyyy-mm-dd (fromisoformat takes week dates too)
         day = dt.date.fromisoformat(value)
         if day > self.today or day.year < 1900:
             raise ValueError(value)
@@ -394,6 +400,38 @@ def _code(value: Any) -> str:
         return ""
 
 
+def _kk_key(value: Any) -> str:
+    """The No. KK of a cell as digits only (what groups rows), or "" when the cell is empty."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "".join(ch for ch in str(value) if ch.isdigit()) or str(value).strip()
+
+
+def _group_key(row: Row, current: object) -> object:
+    """A row whose No. KK cannot be read (empty, or a typo) belongs to the family being read and
+    makes it fail whole, with the reason on that row; a first row starts a group of its own."""
+    return current if current is not None else ("row", row.line)
+
+
+def _split_families(rows: Iterator[Row]) -> set[int]:
+    """No. KKs whose rows are not one after the other in the file."""
+    closed: set[int] = set()
+    split: set[int] = set()
+    current = ""
+    for row in rows:
+        key = _kk_key(row.values.get("no_kk"))
+        if not key or key == current:
+            continue
+        if current.isdigit():
+            closed.add(int(current))
+        if key.isdigit() and int(key) in closed:
+            split.add(int(key))
+        current = key
+    return split
+
+
 def _unit_number(value: Any) -> str:
     raw = str(value).strip()
     if raw.endswith(".0"):
@@ -417,17 +455,20 @@ class _RegisterImport:
             )
         self.by_id = user.pk if user is not None else None
         self.today = timezone.localdate()
+        self.started = timezone.now()
         self.parser = _RowParser(allowed_village_ids=self.allowed, today=self.today)
-        self.closed: set[int] = set()  # families already read (by No. KK), to catch split ones
         self.batch: list[tuple[FamilyRecord, list[_ParsedRow]]] = []
 
     def run(self, rows: Iterator[Row]) -> ImportReport:
+        # A first, light pass finds families whose rows are not together, so that all their rows
+        # are refused and none of them is half-written.
+        self.split = _split_families(self.context.reread()) if self.context.reread else set()
         group: list[_ParsedRow] = []
-        group_key: object = object()
+        group_key: object = None
         for row in rows:
             parsed = self.parser.parse(row)
             self.report.rows_read += 1
-            key = parsed.kk if parsed.kk is not None else ("bad", row.line)
+            key = parsed.kk if parsed.kk is not None else _group_key(row, group_key)
             if group and key != group_key:
                 self._finish(group)
                 group = []
@@ -444,27 +485,15 @@ class _RegisterImport:
 
     def _finish(self, group: list[_ParsedRow]) -> None:
         kk = group[0].kk
-        if kk is not None:
-            if int(kk) in self.closed:
-                first = group[0].row.line
-                self._reject(
-                    group,
-                    {
-                        first: [
-                            RowProblem(
-                                first,
-                                "no_kk",
-                                kk,
-                                _(
-                                    "the rows of this family must stand together; it appeared "
-                                    "earlier in the file"
-                                ),
-                            )
-                        ]
-                    },
-                )
-                return
-            self.closed.add(int(kk))
+        if kk is not None and int(kk) in self.split:
+            first = group[0].row.line
+            message = _(
+                "the rows of this family are not together in the file; put them one after the "
+                "other (none of them was stored)"
+            )
+            self._reject(group, {first: [RowProblem(first, "no_kk", kk, message)]})
+            return
+
         problems = {p.row.line: list(p.problems) for p in group if p.problems}
         family = self._family_fields(group, problems)
         if problems:
@@ -554,6 +583,7 @@ class _RegisterImport:
                 by_id=self.by_id,
                 allowed_village_ids=self.allowed,
                 today=self.today,
+                since=self.started,
             )
             if self.context.dry_run:
                 transaction.set_rollback(True)
@@ -585,14 +615,16 @@ class RegisterKind(DataKind):
             "family__kk_number", "family__village__code", "family__dusun", "family__rw",
             "family__rt", "family__address", "family__collected_on", "family__collector_name",
             "nik", "name", "sex", "birth_date", "relation", "marital_status", "education",
-            "occupation", "presence", "presence_date", "couple_as_wife__status",
+            "occupation", "presence", "presence_date", "couple_as_wife__ended_on", "couple_as_wife__status",
             "couple_as_wife__method", "couple_as_wife__status_since", "couple_as_wife__place",
             "couple_as_wife__reason",
         )  # fmt: skip
         for row in rows.iterator(chunk_size=5000):
             (kk, code, dusun, rw, rt, address, collected_on, collector, nik, name, sex, birth,
-             relation, marital, education, occupation, presence, presence_date, status, method,
-             since, place, reason) = row  # fmt: skip
+             relation, marital, education, occupation, presence, presence_date, ended_on, status,
+             method, since, place, reason) = row  # fmt: skip
+            if ended_on is not None:  # she is no longer the wife of a couple of this family
+                status = method = place = reason = ""
             yield (
                 kk, code, dusun, rw, rt, address, collected_on, collector, nik, name, sex, birth,
                 relation, marital, education, occupation,

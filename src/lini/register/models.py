@@ -144,6 +144,12 @@ class Couple(TimeStampedModel):
     )
     status_since = models.DateField(_("since"), null=True, blank=True)
     place = models.CharField(_("place of service"), max_length=120, blank=True)
+    ended_on = models.DateField(
+        _("no longer a couple of this family since"),
+        null=True,
+        blank=True,
+        help_text=_("The wife died, moved away, divorced or is no longer the wife on the card."),
+    )
 
     class Meta:
         verbose_name = _("couple")

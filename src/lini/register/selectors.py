@@ -20,13 +20,19 @@ def families_visible_to(user: object, *, action: Action = Action.VIEW) -> QueryS
     return scope.restrict(Family.objects.all(), user, action, field="village__code")  # type: ignore[arg-type]
 
 
-def family_search(*, families: QuerySet[Family], query: str) -> QuerySet[Family]:
-    """By name (of any member), NIK, No. KK (whole or the start) or address."""
+def family_search(
+    *, families: QuerySet[Family], query: str, whole_numbers_only: bool = False
+) -> QuerySet[Family]:
+    """By name (of any member), NIK, No. KK or address. Numbers match by their start, or only
+    whole when ``whole_numbers_only`` (roles that may not see identity numbers must not be able
+    to rebuild one digit by digit)."""
     query = " ".join(query.split())
     if not query:
         return families
     digits = query.replace(" ", "")
     if digits.isdigit():
+        if whole_numbers_only:
+            return families.filter(Q(kk_number=digits) | Q(members__nik=digits)).distinct()
         return families.filter(
             Q(kk_number__startswith=digits) | Q(members__nik__startswith=digits)
         ).distinct()

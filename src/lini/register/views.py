@@ -45,11 +45,11 @@ def family_list(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("village")
         .annotate(head_name=Subquery(heads.values("name")[:1]))
     )
-    families = selectors.family_search(families=families, query=query).order_by(
-        "village__code", "rw", "rt", "kk_number"
-    )
-    page = Paginator(families, 50).get_page(request.GET.get("page"))
     identity = scope.can(request.user, Action.VIEW_IDENTITY, region)
+    families = selectors.family_search(
+        families=families, query=query, whole_numbers_only=not identity
+    ).order_by("village__code", "rw", "rt", "kk_number")
+    page = Paginator(families, 50).get_page(request.GET.get("page"))
     for family in page:
         family.kk_shown = _shown(family.kk_number, identity=identity)
     return render(
@@ -205,6 +205,8 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int | None = None) -> 
     form = MemberForm(request.POST or None, initial=initial)
     if member is not None:
         form.fields["nik"].disabled = True
+        if not scope.can(request.user, Action.VIEW_IDENTITY, family.village):
+            form.initial["nik"] = mask(member.nik)  # shown, not sent back: the field is disabled
     if request.method == "POST" and form.is_valid():
         record = services.family_record(family)
         changed = _member_record(form.cleaned_data, line=len(record.members) + 1)

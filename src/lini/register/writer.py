@@ -73,19 +73,28 @@ def register_write(
     by_id: int | None = None,
     allowed_village_ids: set[int] | None = None,
     today: dt.date | None = None,
+    since: dt.datetime | None = None,
 ) -> WriteResult:
     """Store ``records`` (already checked with ``family_problems``). Families that would touch a
     village outside ``allowed_village_ids`` (a family or a person registered elsewhere) are
-    returned in ``rejected`` and not written. ``None`` allows every village."""
+    returned in ``rejected`` and not written. ``None`` allows every village.
+
+    ``since``: when the import writing these batches began; a person written since then in
+    another family stands twice in the same file, which is refused."""
     today = today or timezone.localdate()
     result = WriteResult()
     counts = result.counts
     with transaction.atomic():
         families = _existing_families([r.kk_number for r in records])
         members = _existing_members([m.nik for r in records for m in r.members])
+        listed = _listed_members(
+            [families[r.kk_number][0] for r in records if r.kk_number in families]
+        )
         accepted = []
+        first_family: dict[str, str] = {}
         for record in records:
             problems = _scope_problems(record, families, members, allowed_village_ids)
+            problems += _file_problems(record, families, members, listed, first_family, since)
             if problems:
                 result.rejected.append((record, problems))
             else:
@@ -213,15 +222,75 @@ def _existing_members(
     """``nik -> (id, family_id, position, comparable fields, village_id)``."""
     rows = select_in(
         "SELECT m.nik, m.id, m.family_id, m.position, m.name, m.sex, m.birth_date, m.relation, "
-        "m.marital_status, m.education, m.occupation, m.presence, m.presence_date, f.village_id "
+        "m.marital_status, m.education, m.occupation, m.presence, m.presence_date, f.village_id, "
+        "m.updated_at, f.kk_number "
         "FROM register_member m JOIN register_family f ON f.id = m.family_id "
         "WHERE m.nik IN ({})",
         list(dict.fromkeys(niks)),
     )
     found = {}
     for row in rows:
-        found[row[0]] = (row[1], row[2], row[3], tuple(row[4:13]), row[13])
+        found[row[0]] = (row[1], row[2], row[3], tuple(row[4:13]), row[13], row[14], row[15])
     return found
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A timestamp read with plain SQL (naive UTC on SQLite) made comparable with ``now()``."""
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
+def _listed_members(family_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """``family_id -> [(nik, name)]`` of the members living in these stored families."""
+    listed: dict[int, list[tuple[str, str]]] = {}
+    for family_id, nik, name in select_in(
+        "SELECT family_id, nik, name FROM register_member "
+        "WHERE presence = 'ada' AND family_id IN ({})",
+        family_ids,
+    ):
+        listed.setdefault(family_id, []).append((nik, name))
+    return listed
+
+
+def _file_problems(
+    record: FamilyRecord,
+    families: dict[str, tuple[int, tuple[object, ...], int]],
+    members: dict[str, tuple[Any, ...]],
+    listed: dict[int, list[tuple[str, str]]],
+    first_family: dict[str, str],
+    since: dt.datetime | None,
+) -> list[Problem]:
+    """What the batch (and the file it comes from) says against itself or the stored family."""
+    problems = []
+    first_line = record.members[0].line if record.members else 0
+    for member in record.members:
+        other = first_family.setdefault(member.nik, record.kk_number)
+        existing = members.get(member.nik)
+        written_now = (
+            existing is not None and since is not None and _aware(existing[5]) >= since
+            and existing[6] != record.kk_number
+        )  # fmt: skip
+        if other != record.kk_number or written_now:
+            problems.append(
+                Problem(
+                    member.line, "nik", member.nik,
+                    _("this person also stands in another family of the same file"),
+                )
+            )  # fmt: skip
+    current = families.get(record.kk_number)
+    if current is not None:
+        named = {m.nik for m in record.members}
+        missing = [name for nik, name in listed.get(current[0], []) if nik not in named]
+        if missing:
+            problems.append(
+                Problem(
+                    first_line, "nik", "",
+                    _(
+                        "this family also has %(names)s registered as living in it; list them "
+                        "too (with keberadaan pindah or meninggal and the date if they left)"
+                    ) % {"names": ", ".join(missing)},
+                )
+            )  # fmt: skip
+    return problems
 
 
 def _update_families(changed: list[tuple[int, FamilyRecord]], now: dt.datetime) -> None:
@@ -260,9 +329,18 @@ def _write_couples(
     today: dt.date,
     now: dt.datetime,
 ) -> None:
+    """Couples follow the cards: the wife of each family's couple (``couple_members``) has one
+    open couple; a woman who no longer is that wife (she died, moved, divorced, or another woman
+    is the wife now) has hers ended. A reported status new to the history becomes an event."""
     wanted = []  # (family_id, wife_id, husband_id, status record or None, effective_on)
+    not_wives: dict[int, dt.date] = {}  # member id -> the day her couple ended
     for record in records:
         wife, husband = record.couple_members()
+        for member in record.members:
+            if member is not wife:
+                not_wives[member_ids[member.nik]] = (
+                    member.presence_date or record.collected_on or today
+                )
         if wife is None:
             continue
         effective_on = None
@@ -278,80 +356,63 @@ def _write_couples(
             )
         )
     existing: dict[int, Couple] = {}
-    for chunk in _chunks([w[1] for w in wanted]):
+    for chunk in _chunks([w[1] for w in wanted] + list(not_wives)):
         existing.update((c.wife_id, c) for c in Couple.objects.filter(wife_id__in=chunk))
 
     stamp = db_value(Couple, "created_at", now)
     new_rows: list[tuple[object, ...]] = []
     changed: dict[int, Couple] = {}
     events: list[tuple[int, StatusRecord, dt.date]] = []
+    older: list[tuple[Couple, StatusRecord, dt.date]] = []
+    for wife_id, ended_on in not_wives.items():
+        couple = existing.get(wife_id)
+        if couple is not None and couple.ended_on is None:
+            couple.ended_on = ended_on
+            changed[couple.pk] = couple
     for family_id, wife_id, husband_id, status, effective_on in wanted:
         couple = existing.get(wife_id)
         if couple is None:
             current = _status_tuple(status, effective_on) if status else ("", "", "", None, "")
             new_rows.append((family_id, wife_id, husband_id, *current))
             continue
-        if (couple.family_id, couple.husband_id) != (family_id, husband_id):
-            couple.family_id, couple.husband_id = family_id, husband_id
+        if (couple.family_id, couple.husband_id, couple.ended_on) != (family_id, husband_id, None):
+            couple.family_id, couple.husband_id, couple.ended_on = family_id, husband_id, None
             changed[couple.pk] = couple
         if status is None:
             continue
         reported = _status_tuple(status, effective_on)
         same_status = (status.status, status.method, status.reason, status.place) == (
-            couple.status,
-            couple.method,
-            couple.reason,
-            couple.place,
-        )
+            couple.status, couple.method, couple.reason, couple.place,
+        )  # fmt: skip
         if same_status and (status.since is None or status.since == couple.status_since):
             continue  # nothing new: a file without start dates re-imported on another day
+        if couple.status_since is not None and effective_on < couple.status_since:
+            older.append((couple, status, effective_on))  # history, if not known yet
+            continue
         events.append((couple.pk, status, effective_on))
-        if couple.status_since is None or effective_on >= couple.status_since:
-            couple.status, couple.method, couple.reason, couple.status_since, couple.place = (
-                reported
-            )
+        couple.status, couple.method, couple.reason, couple.status_since, couple.place = reported
         changed[couple.pk] = couple
+    events.extend(_new_to_history(older))
     new_couple_ids = allocate_ids(Couple, len(new_rows))
     bulk_insert(
         Couple,
+        ("id", "family", "wife", "husband", "status", "method", "reason", "status_since", "place",
+         "created_at", "updated_at"),
         (
-            "id",
-            "family",
-            "wife",
-            "husband",
-            "status",
-            "method",
-            "reason",
-            "status_since",
-            "place",
-            "created_at",
-            "updated_at",
+            (pk, *row, stamp, stamp)
+            for pk, row in zip(new_couple_ids, new_rows, strict=True)
         ),
-        (
-            (pk, fid, wid, hid, st, me, re, since, pl, stamp, stamp)
-            for pk, (fid, wid, hid, st, me, re, since, pl) in zip(
-                new_couple_ids, new_rows, strict=True
-            )
-        ),
-    )
+    )  # fmt: skip
     counts.couples_created = len(new_rows)
     if changed:
         for couple in changed.values():
             couple.updated_at = now
         Couple.objects.bulk_update(
             changed.values(),
-            [
-                "family",
-                "husband",
-                "status",
-                "method",
-                "reason",
-                "status_since",
-                "place",
-                "updated_at",
-            ],
+            ["family", "husband", "status", "method", "reason", "status_since", "place",
+             "ended_on", "updated_at"],
             batch_size=_CHUNK,
-        )
+        )  # fmt: skip
     # The first status of a new couple is an event too.
     couple_of_wife = dict(zip((row[1] for row in new_rows), new_couple_ids, strict=True))
     events.extend(
@@ -362,33 +423,32 @@ def _write_couples(
     recorded_at = db_value(ContraceptiveEvent, "recorded_at", now)
     bulk_insert(
         ContraceptiveEvent,
+        ("couple", "effective_on", "status", "method", "reason", "place", "source",
+         "recorded_by", "recorded_at"),
         (
-            "couple",
-            "effective_on",
-            "status",
-            "method",
-            "reason",
-            "place",
-            "source",
-            "recorded_by",
-            "recorded_at",
-        ),
-        (
-            (
-                cid,
-                eff,
-                s.status,
-                s.method,
-                s.reason,
-                s.place,
-                source,
-                by_id,
-                recorded_at,
-            )
+            (cid, eff, s.status, s.method, s.reason, s.place, source, by_id, recorded_at)
             for cid, s, eff in events
         ),
-    )
+    )  # fmt: skip
     counts.events_created = len(events)
+
+
+def _new_to_history(
+    older: list[tuple[Couple, StatusRecord, dt.date]],
+) -> list[tuple[int, StatusRecord, dt.date]]:
+    """Reported statuses older than the current one: events unless the history has them."""
+    if not older:
+        return []
+    known = set(
+        ContraceptiveEvent.objects.filter(couple__in=[c.pk for c, _s, _d in older]).values_list(
+            "couple_id", "effective_on", "status", "method", "reason", "place"
+        )
+    )
+    return [
+        (c.pk, s, day)
+        for c, s, day in older
+        if (c.pk, day, s.status, s.method, s.reason, s.place) not in known
+    ]
 
 
 def couple_status_record(

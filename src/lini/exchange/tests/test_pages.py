@@ -143,6 +143,7 @@ def test_a_cadre_may_not_export_personal_data(client: Client) -> None:
         {"kind": "register", "region": "36.04.09.2013", "file_format": ".csv"},
     )
     assert response.status_code == 200
+    assert "tidak boleh mengekspor data ini" in response.content.decode()
     assert not DataJob.objects.exists()
 
 
@@ -163,3 +164,22 @@ def test_template_download_has_the_explanation_sheet(client: Client, tmp_path: P
     assert "susuk" not in explained["metode_kb"]  # values, not synonyms
     assert "implan" in explained["metode_kb"]
     assert "tial" in explained["alasan_tidak_kb"]
+
+
+def test_an_export_cannot_be_taken_after_the_right_is_lost(
+    client: Client, tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from lini.accounts.models import User
+
+    user = make_user(Role.COUNSELLOR, "36.04.09")
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("exchange:export_start"),
+            {"kind": "register", "region": "36.04.09", "file_format": ".csv"},
+        )
+    job = DataJob.objects.get()
+    url = reverse("exchange:job_download", kwargs={"token": job.token})
+    assert client.get(url).status_code == 200
+    User.objects.filter(pk=user.pk).update(role=Role.CADRE)  # demoted: no right to see identities
+    assert client.get(url).status_code == 403

@@ -281,12 +281,24 @@ def test_a_province_officer_may_not_import(tmp_path: Path) -> None:
     assert not Family.objects.exists()
 
 
-def test_rows_of_a_family_must_stand_together(tmp_path: Path) -> None:
+def test_a_family_whose_rows_are_apart_is_refused_whole(tmp_path: Path) -> None:
     split = [A[0], H[0], H[1], A[1]]
     report = run(write_xlsx(tmp_path / "s.xlsx", HEADER, split))
-    assert report.rows_rejected == 1
-    assert report.problems[0].line == 5
-    assert "must stand together" in report.problems[0].message
+    assert report.rows_rejected == 2
+    assert sorted(p.line for p in report.problems) == [2, 5]
+    assert all("not together" in p.message for p in report.problems)
+    assert not Family.objects.filter(kk_number="3604091234560001").exists()  # none of it
+    assert not Member.objects.filter(nik="3604090101850001").exists()
+    assert Family.objects.filter(kk_number="3604091234560008").exists()
+
+
+def test_a_row_with_an_empty_no_kk_fails_its_family_whole(tmp_path: Path) -> None:
+    rows = [row[:] for row in A]
+    rows[2][0] = ""  # Budi's row: the family's number left out
+    report = run(write_xlsx(tmp_path / "e.xlsx", HEADER, rows))
+    assert report.rows_rejected == 3
+    assert [(p.line, p.column) for p in report.problems] == [(4, "no_kk")]
+    assert not Family.objects.exists()
 
 
 def test_command_json_dry_run_and_rejects(tmp_path: Path) -> None:

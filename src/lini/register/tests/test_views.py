@@ -153,3 +153,24 @@ def test_status_change_records_who_and_keeps_the_couple_equal_to_its_latest_even
     couple.refresh_from_db()
     assert (couple.method, couple.status_since) == (Method.IUD, dt.date(2019, 11, 5))
     assert couple.events.filter(recorded_by=cadre).count() == 2
+
+
+def test_a_cadre_finds_a_family_by_a_whole_nik_but_cannot_probe_by_its_start(
+    client: Client, family: Family
+) -> None:
+    client.force_login(make_user(Role.CADRE, SINGAMERTA))
+    url = reverse("register:family_list", kwargs={"code": SINGAMERTA})
+    assert "1 keluarga" in client.get(url, {"q": WIFE}).content.decode()
+    assert "0 keluarga" in client.get(url, {"q": WIFE[:10]}).content.decode()
+    client.force_login(make_user(Role.COUNSELLOR, "36.04.09"))
+    assert "1 keluarga" in client.get(url, {"q": WIFE[:10]}).content.decode()
+
+
+def test_the_member_form_masks_the_nik_for_a_cadre(client: Client, family: Family) -> None:
+    client.force_login(make_user(Role.CADRE, SINGAMERTA))
+    member = family.members.get(nik=WIFE)
+    page = client.get(
+        reverse("register:member_edit", kwargs={"pk": family.pk, "member_pk": member.pk})
+    ).content.decode()
+    assert WIFE not in page
+    assert "3604********0013" in page
