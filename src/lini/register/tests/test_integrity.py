@@ -13,8 +13,9 @@ from django.utils import translation
 
 from lini.exchange.registry import get_kind
 from lini.exchange.services import import_run
-from lini.register.models import ContraceptiveEvent, Couple, Family, Member
+from lini.register.models import Couple, Family, Member
 from lini.register.tests.files import write_csv, write_xlsx
+from lini.register.tests.test_round_trip import empty_register
 
 pytestmark = pytest.mark.django_db
 
@@ -94,24 +95,7 @@ def run(tmp_path: Path, rows: list[list[object]], name: str = "f.csv"):  # type:
 
 
 def test_the_same_person_in_two_families_of_one_file_is_refused(tmp_path: Path) -> None:
-    other = [
-        KK2,
-        "36.04.09.2013",
-        "Jl. 2",
-        "3604091505100003",
-        "Budi",
-        "L",
-        "2010-05-15",
-        "kepala",
-        "belum_kawin",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-    ]
+    other = [KK2, "36.04.09.2013", "Jl. 2", *BUDI[3:7], "kepala", *BUDI[8:]]
     report = run(tmp_path, [AHMAD, SITI, BUDI, other])
     assert Member.objects.get(nik="3604091505100003").family.kk_number == KK1
     assert not Family.objects.filter(kk_number=KK2).exists()
@@ -146,10 +130,7 @@ def test_a_wife_who_died_ends_her_couple_and_the_export_imports_back(tmp_path: P
     assert couple.ended_on is not None
     out = tmp_path / "export.csv"
     call_command("export", "register", "--region", "36.04.09", "-o", str(out), stdout=io.StringIO())
-    ContraceptiveEvent.objects.all().delete()
-    Couple.objects.all().delete()
-    Member.objects.all().delete()
-    Family.objects.all().delete()
+    empty_register()
     report = run_file(out)
     assert report.rows_rejected == 0
     assert Member.objects.get(nik=SITI[3]).presence == "meninggal"
