@@ -166,7 +166,8 @@ def register_write(
             counts.members_updated = len(changed_members)
 
         # Couples and their contraceptive status.
-        _write_couples(accepted, family_ids, member_ids, counts, source, by_id, today, now)
+        stored = {values[0] for values in members.values()}  # only they can have a couple yet
+        _write_couples(accepted, family_ids, member_ids, stored, counts, source, by_id, today, now)
     return result
 
 
@@ -323,6 +324,7 @@ def _write_couples(
     records: Sequence[FamilyRecord],
     family_ids: dict[str, int],
     member_ids: dict[str, int],
+    stored_member_ids: set[int],
     counts: WriteCounts,
     source: str,
     by_id: int | None,
@@ -356,7 +358,8 @@ def _write_couples(
             )
         )
     existing: dict[int, Couple] = {}
-    for chunk in _chunks([w[1] for w in wanted] + list(not_wives)):
+    candidates = [m for m in [w[1] for w in wanted] + list(not_wives) if m in stored_member_ids]
+    for chunk in _chunks(candidates):
         existing.update((c.wife_id, c) for c in Couple.objects.filter(wife_id__in=chunk))
 
     stamp = db_value(Couple, "created_at", now)
