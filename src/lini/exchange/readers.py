@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
-from lini.exchange.cells import is_blank, normalise_header, unquote
+from lini.exchange.cells import is_blank, normalise_header
 
 SUFFIXES = (".csv", ".xlsx")
 _MAX_CELL = 16 * 1024 * 1024  # a cell larger than this is a broken file, not a long name
@@ -36,9 +36,12 @@ def check_suffix(path: Path) -> str:
     return suffix
 
 
-def read_rows(path: Path, *, name: str | None = None) -> tuple[list[str], Iterator[Row]]:
+def read_rows(
+    path: Path, *, name: str | None = None, only: tuple[str, ...] | None = None
+) -> tuple[list[str], Iterator[Row]]:
     """The normalised header and an iterator over the data rows (blank rows skipped).
-    ``name`` is how messages call the file (the name the user uploaded)."""
+    ``name`` is how messages call the file (the name the user uploaded); ``only`` limits each
+    row to these columns (a quick pass over one column of a large file)."""
     name = name or path.name
     suffix = check_suffix(path)
     raw_rows = _csv_rows(path, name) if suffix == ".csv" else _xlsx_rows(path, name)
@@ -56,15 +59,16 @@ def read_rows(path: Path, *, name: str | None = None) -> tuple[list[str], Iterat
     while header and not header[-1]:
         header.pop()
 
+    wanted = [
+        (i, column) for i, column in enumerate(header) if column and (not only or column in only)
+    ]
+
     def rows() -> Iterator[Row]:
         for line, cells in raw_rows:
             if all(is_blank(c) for c in cells):
                 continue
-            values = {
-                name: (unquote(cells[i]) if i < len(cells) else None)
-                for i, name in enumerate(header)
-                if name
-            }
+            width = len(cells)
+            values = {column: (cells[i] if i < width else None) for i, column in wanted}
             yield Row(line=line - header_line + 1, values=values)
 
     return header, rows()

@@ -83,7 +83,8 @@ class ImportContext:
     dry_run: bool = False
     reject: Callable[[Row, str], None] = lambda row, why: None
     progress: Callable[[int], None] = lambda rows: None
-    reread: Callable[[], Iterator[Row]] | None = None  # the rows again, for a checking pass
+    # The rows again (optionally only some columns), for a checking pass before the import.
+    reread: Callable[..., Iterator[Row]] | None = None
 
 
 class DataKind(ABC):

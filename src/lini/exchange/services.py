@@ -74,7 +74,7 @@ def import_run(
         dry_run=dry_run,
         reject=reject,
         progress=progress or (lambda rows: None),
-        reread=lambda: read_rows(path, name=name)[1],
+        reread=lambda columns=None: read_rows(path, name=name, only=columns)[1],
     )
     try:
         report = kind.import_rows(rows, context)

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
-from lini.exchange.cells import CellError, is_blank, parse_date, parse_sixteen_digits, text
+from lini.exchange.cells import (
+    CellError,
+    is_blank,
+    parse_date,
+    parse_sixteen_digits,
+    text,
+    unquote,
+)
 from lini.exchange.readers import Row
 from lini.exchange.registry import (
     Column,
@@ -142,8 +149,8 @@ class _RowParser:
         form Lini exports (16-digit numbers, dotted codes, ISO dates, stored values). Anything
         else returns None and goes through :meth:`_full`, which explains what is wrong."""
         v = row.values
-        if not all(type(value) is str or value is None for value in v.values()):
-            return None  # numbers and dates from a spreadsheet: the full path converts them
+        if not all((type(x) is str and x[:1] != "'") or x is None for x in v.values()):
+            return None  # numbers, dates, quoted text: the full path converts them
         get = v.get
         kk, nik = get("no_kk"), get("nik")
         if not (
@@ -254,7 +261,7 @@ class _RowParser:
         problems: list[RowProblem] = []
 
         def cell(column: str, parse: Any, *, required: bool = False) -> Any:
-            value = values.get(column)
+            value = unquote(values.get(column))
             if value is None or value == "" or (isinstance(value, str) and not value.strip()):
                 if required:
                     problems.append(RowProblem(row.line, column, "", _("is empty")))
@@ -462,7 +469,8 @@ class _RegisterImport:
     def run(self, rows: Iterator[Row]) -> ImportReport:
         # A first, light pass finds families whose rows are not together, so that all their rows
         # are refused and none of them is half-written.
-        self.split = _split_families(self.context.reread()) if self.context.reread else set()
+        reread = self.context.reread
+        self.split = _split_families(reread(("no_kk",))) if reread else set()
         group: list[_ParsedRow] = []
         group_key: object = None
         for row in rows:
