@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from lini.exchange.readers import Row, read_rows
 from lini.regions.models import Region
-from lini.register.exchange import _RowParser
+from lini.register.rows import RowParser
 from lini.register.synthetic import population_generate
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def exported_rows(tmp_path: Path) -> list[Row]:
     return list(rows)
 
 
-def same(parser: _RowParser, row: Row) -> None:
+def same(parser: RowParser, row: Row) -> None:
     fast = parser._fast(row)
     full = parser._full(row)
     if fast is not None:
@@ -39,7 +39,7 @@ def same(parser: _RowParser, row: Row) -> None:
 
 
 def test_exported_rows_take_the_fast_path_and_read_the_same(exported_rows: list[Row]) -> None:
-    parser = _RowParser(allowed_village_ids=None, today=timezone.localdate())
+    parser = RowParser(allowed_village_ids=None, today=timezone.localdate())
     assert len(exported_rows) > 500
     taken = 0
     for row in exported_rows:
@@ -69,7 +69,7 @@ MUTATIONS = st.sampled_from(
 def test_any_row_reads_the_same_on_both_paths(
     exported_rows: list[Row], index: int, changes: list[tuple[str, str]]
 ) -> None:
-    parser = _RowParser(
+    parser = RowParser(
         allowed_village_ids={Region.objects.get(code="36.04.09.2013").pk}, today=dt.date(2026, 1, 1)
     )
     row = exported_rows[index % len(exported_rows)]
