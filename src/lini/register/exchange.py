@@ -42,7 +42,7 @@ from lini.register.choices import (
 from lini.register.identity import nik_warnings
 from lini.register.models import Member
 from lini.register.records import FamilyRecord, family_problems
-from lini.register.rows import ParsedRow, RowParser, _shown
+from lini.register.rows import ParsedRow, RowParser, shown
 from lini.register.writer import WriteCounts, register_write
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ class _RegisterImport:
                         RowProblem(
                             parsed.row.line,
                             column,
-                            _shown(parsed.row.values.get(column)),
+                            shown(parsed.row.values.get(column)),
                             _("differs from row %(line)d of the same family")
                             % {"line": first_line[key]},
                         )

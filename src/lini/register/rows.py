@@ -192,7 +192,7 @@ class RowParser:
             try:
                 return parse(value)
             except CellError as exc:
-                problems.append(RowProblem(row.line, column, _shown(value), str(exc)))
+                problems.append(RowProblem(row.line, column, shown(value), str(exc)))
                 return None
 
         def choice(column: str, choices: type[TextChoices], *, required: bool = False) -> str:
@@ -319,7 +319,7 @@ class RowParser:
         return self._past_date(value)
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     return str(value)[:60]
 
 
