@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
-from lini.accounts.roles import ROLE_ACTIONS, ROLE_LEVELS, ROLE_RANK, Action, Role
+from lini.accounts.roles import ROLE_ACTIONS, ROLE_RANK, Action, Role
 from lini.regions.codes import is_within
 from lini.regions.selectors import subtree_q
 
@@ -218,7 +218,3 @@ def grantable_roles(actor: User | AnonymousUser | None) -> list[str]:
     if not role_allows(actor, Action.MANAGE_USERS):
         return []
     return [role for role in Role.values if _grants_no_more(actor, role)]  # type: ignore[arg-type]
-
-
-def assignable_levels(role: str) -> frozenset[int]:
-    return ROLE_LEVELS[role]

@@ -104,9 +104,6 @@ COLUMNS = (
         _allowed(NotUsingReason),
     ),
 )
-FAMILY_COLUMNS = (
-    "kode_wilayah", "dusun", "rw", "rt", "alamat", "tanggal_pendataan", "pendata",
-)  # fmt: skip
 
 
 def _kk_key(value: Any) -> str:

@@ -414,10 +414,4 @@ def _write(batch: list[FamilyRecord], params: Parameters) -> WriteCounts:
     return result.counts
 
 
-def expected_people(*, region: Region, scale: float, seed: int) -> int:
-    return sum(
-        p.people for p in plan_places(region=region, scale=scale, seed=seed, params=Parameters())
-    )
-
-
 __all__ = ["PARAMETERS_DOC", "Parameters", "population_generate", "regency_population"]
