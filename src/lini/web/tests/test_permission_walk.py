@@ -4,8 +4,7 @@ Kab. Tangerang (in scope). A new URL pattern fails this test until it is added t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,42 +22,11 @@ from lini.regions.services import subunit_create
 from lini.regions.tests.places import KAB_SERANG, KAB_TANGERANG, KUTA_JAYA, SINGAMERTA
 from lini.register.models import ContraceptiveEvent, Family, Member
 from lini.register.tests.factories import make_family
+from lini.web.tests.walk import Case, World, app_walks
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"accounts:login", "set_language"}
-
-
-@dataclass
-class World:
-    cadre: User  # Desa Singamerta, Kab. Serang
-    serang_officer: User  # manages accounts, but only in Kab. Serang
-    tangerang_officer: User  # in scope for everything below
-    tangerang_cadre: User
-    tangerang_dusun: Region
-    family: Family  # a family of Kuta Jaya, Kab. Tangerang, with a couple
-    job: DataJob  # a checked import of the Tangerang officer
-
-    def out_of_scope(self, name: str) -> User:
-        return getattr(self, name)
-
-
-def _always(world: World) -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class Case:
-    """How to call a URL with Tangerang's objects; ``denied``: every out-of-scope user gets 403 or
-    404 (else it is a page of the user's own, which must show nothing of Tangerang);
-    ``effect``: what the in-scope officer's request must have done."""
-
-    kwargs: Callable[[World], dict[str, object]] = lambda w: {}
-    method: str = "get"
-    data: dict[str, str] = field(default_factory=dict)
-    query: str = ""
-    denied: bool = True
-    effect: Callable[[World], bool] = _always
 
 
 CASES: dict[str, Case] = {
@@ -169,6 +137,12 @@ CASES: dict[str, Case] = {
 }
 
 
+APP_WALKS = app_walks()
+for _walk in APP_WALKS:
+    assert not set(_walk.CASES) & set(CASES), f"{_walk.__name__} repeats URL names"
+    CASES.update(_walk.CASES)
+
+
 def _names(patterns: list, namespace: str = "") -> Iterator[str]:  # type: ignore[type-arg]
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -205,7 +179,7 @@ def world() -> World:
     for path in (job.input_path, job.output_path):
         Path(path).write_text("no_kk,nik\n", encoding="utf-8")
     job.save()
-    return World(
+    world = World(
         job=job,
         family=family,
         cadre=make_user(Role.CADRE, SINGAMERTA),
@@ -214,6 +188,9 @@ def world() -> World:
         tangerang_cadre=make_user(Role.CADRE, KUTA_JAYA, username="kader.tangerang"),
         tangerang_dusun=dusun,
     )
+    for walk in APP_WALKS:
+        walk.prepare(world)
+    return world
 
 
 def _call(client: Client, name: str, case: Case, world: World):  # type: ignore[no-untyped-def]
@@ -231,8 +208,10 @@ def _snapshot(world: World) -> tuple[object, ...]:
         list(Member.objects.values_list("nik", "name")),
         ContraceptiveEvent.objects.count(),
     )
+    apps = tuple(walk.snapshot() for walk in APP_WALKS)
     return (
-        dusun, Region.objects.count(), target.password, target.role, User.objects.count(), register
+        dusun, Region.objects.count(), target.password, target.role, User.objects.count(), register,
+        apps,
     )  # fmt: skip
 
 

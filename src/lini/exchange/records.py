@@ -1,0 +1,284 @@
+"""Kinds whose rows are independent records (counsellors, cadres, poktan, services, ...).
+
+A :class:`RecordKind` reads each row into its service call on its own: the row is saved whole in
+its own savepoint or rejected whole with its reasons (row, column, value, why). The same services
+that pages use do the writing, so scope, validation and the audit trail are the same everywhere.
+A dry run does the same work inside a transaction that is rolled back, so its report is exactly
+what the real import would do.
+
+Each kind implements :meth:`RecordKind.row_save`, which reads the row's cells with the ``cell_*``
+helpers below (each raises :class:`RowRefusedError` naming the column) and calls a service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import abstractmethod
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from lini.exchange.cells import CellError, is_blank, parse_date, parse_sixteen_digits, text
+from lini.exchange.registry import DataKind, ImportContext, ImportReport, RowProblem
+from lini.regions.codes import normalise_code
+
+if TYPE_CHECKING:
+    from lini.accounts.models import User
+    from lini.exchange.readers import Row
+    from lini.regions.models import Region
+
+T = TypeVar("T")
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+class RowRefusedError(Exception):
+    """What is wrong with a row: one or more (column, value, message)."""
+
+    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
+        super().__init__("; ".join(m for _c, _v, m in problems))
+        self.problems = problems
+
+
+class RowReader:
+    """The cells of one row, read one column at a time; problems are collected, so that a row
+    reports all its bad cells at once (:meth:`check` raises them)."""
+
+    def __init__(self, row: Row) -> None:
+        self.row = row
+        self.problems: list[tuple[str, str, str]] = []
+
+    def raw(self, column: str) -> Any:
+        return self.row.values.get(column)
+
+    def _fail(self, column: str, message: str) -> None:
+        value = self.raw(column)
+        self.problems.append((column, "" if value is None else str(value)[:60], message))
+
+    def _read(self, column: str, parse: Callable[[Any], T], *, required: bool, default: T) -> T:
+        value = self.raw(column)
+        if is_blank(value):
+            if required:
+                self._fail(column, _("required; the cell is empty"))
+            return default
+        try:
+            return parse(value)
+        except CellError as exc:
+            self._fail(column, str(exc))
+            return default
+
+    def text(self, column: str, *, max_length: int, required: bool = False) -> str:
+        return self._read(
+            column, lambda v: text(v, max_length=max_length), required=required, default=""
+        )
+
+    def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        return self._read(column, parse_date, required=required, default=None)
+
+    def month(self, column: str, *, required: bool = False) -> dt.date | None:
+        return self._read(column, parse_month, required=required, default=None)
+
+    def number(self, column: str, *, required: bool = False, default: int = 0) -> int:
+        return self._read(column, parse_count, required=required, default=default)
+
+    def flag(self, column: str, *, required: bool = False, default: bool = False) -> bool:
+        return self._read(column, parse_flag, required=required, default=default)
+
+    def digits16(self, column: str, *, what: str, required: bool = True) -> str:
+        return self._read(
+            column, lambda v: parse_sixteen_digits(v, what=what), required=required, default=""
+        )
+
+    def choice(
+        self, column: str, choices: type[models.TextChoices], *, required: bool = False
+    ) -> str:
+        return self._read(
+            column, lambda v: parse_choice_cell(choices, v), required=required, default=""
+        )
+
+    def choices(self, column: str, choices: type[models.TextChoices]) -> list[str]:
+        """A list of codes separated by commas or semicolons (``apbd, dana desa``)."""
+
+        def parse(value: Any) -> list[str]:
+            parts = [p for p in str(value).replace(";", ",").split(",") if p.strip()]
+            return sorted({parse_choice_cell(choices, p) for p in parts})
+
+        return self._read(column, parse, required=False, default=[])
+
+    def names(self, column: str, *, max_length: int = 120) -> list[str]:
+        """A list of free-text names separated by semicolons."""
+
+        def parse(value: Any) -> list[str]:
+            return [text(p, max_length=max_length) for p in str(value).split(";") if p.strip()]
+
+        return self._read(column, parse, required=False, default=[])
+
+    def region(
+        self, column: str, *, levels: tuple[int, ...], required: bool = True
+    ) -> Region | None:
+        from lini.regions.models import Region
+
+        def parse(value: Any) -> Region:
+            code = normalise_code(str(value).strip())
+            found = Region.objects.filter(code=code).first()
+            if found is None:
+                raise CellError(_("there is no region with the code %(code)s") % {"code": code})
+            if found.level not in levels:
+                raise CellError(
+                    _("%(code)s is a %(level)s; a region of another level is needed here")
+                    % {"code": code, "level": found.get_level_display()}
+                )
+            return found
+
+        return self._read(column, parse, required=required, default=None)
+
+    def check(self) -> None:
+        if self.problems:
+            raise RowRefusedError(self.problems)
+
+
+def parse_month(value: Any) -> dt.date:
+    """A month as yyyy-mm, mm/yyyy or any date (its month)."""
+    raw = str(value).strip()
+    for sep in ("-", "/", "."):
+        parts = raw.split(sep)
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            first, second = (int(p) for p in parts)
+            year, month = (first, second) if len(parts[0]) == 4 else (second, first)
+            if 1 <= month <= 12 and 1900 <= year <= 2999:
+                return dt.date(year, month, 1)
+    try:
+        return parse_date(value).replace(day=1)
+    except CellError:
+        raise CellError(
+            _("%(value)s is not a month; write it as yyyy-mm (e.g. 2019-11)") % {"value": raw}
+        ) from None
+
+
+def parse_count(value: Any) -> int:
+    if isinstance(value, bool):
+        raise CellError(_("a whole number is needed"))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    raw = str(value).strip().replace(".", "") if isinstance(value, str) else str(value)
+    if not raw.isdigit():
+        raise CellError(_("%(value)s is not a whole number of 0 or more") % {"value": raw[:20]})
+    return int(raw)
+
+
+_TRUE = {"ya", "y", "yes", "1", "true", "benar", "ada", "sudah", "v", "x"}
+_FALSE = {"tidak", "t", "no", "n", "0", "false", "salah", "tidak ada", "belum", "-"}
+
+
+def parse_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raw = " ".join(str(value).strip().lower().split())
+    if raw.endswith(".0"):
+        raw = raw[:-2]
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise CellError(_("%(value)s is not ya or tidak") % {"value": raw[:20]})
+
+
+def parse_choice_cell(choices: type[models.TextChoices], value: Any) -> str:
+    from lini.register.choices import parse_choice
+
+    found = parse_choice(choices, value)
+    if found is None:
+        raise CellError(
+            _("%(value)s is not one of: %(allowed)s")
+            % {"value": str(value)[:40], "allowed": ", ".join(choices.values)}
+        )
+    return found
+
+
+def allowed_values(choices: type[models.TextChoices]) -> str:
+    """The template's description of a code list: ``code = label`` for each value."""
+    return "; ".join(f"{value} = {label}" for value, label in choices.choices if value)
+
+
+class RecordKind(DataKind):
+    """Base of the kinds whose rows are independent records (see the module's docstring)."""
+
+    entity: ClassVar[str]  # the name of what one row is, for the summary (e.g. "poktan")
+    # The columns that identify a record; a second row with the same values is refused.
+    key_columns: ClassVar[tuple[str, ...]] = ()
+    # Which column a service's ValidationError field belongs to (field name -> column name).
+    field_columns: ClassVar[dict[str, str]] = {}
+
+    @abstractmethod
+    def row_save(self, cells: RowReader, user: User | None) -> str:
+        """Read the row and save it through the app's service; CREATED, UPDATED or UNCHANGED.
+        Raise :class:`RowRefusedError` (or ValidationError / PermissionDenied) to refuse it."""
+
+    def import_rows(self, rows: Iterator[Row], context: ImportContext) -> ImportReport:
+        report = ImportReport(
+            counts={f"{self.entity}_{o}": 0 for o in (CREATED, UPDATED, UNCHANGED)}
+        )
+        seen: dict[tuple[str, ...], int] = {}
+        with transaction.atomic():
+            for row in rows:
+                report.rows_read += 1
+                problems, outcome = self._one(row, context, seen)
+                if outcome:
+                    count_outcome(report, self.entity, outcome)
+                if problems:
+                    report.rows_rejected += 1
+                    for line_problem in problems:
+                        report.add_problem(line_problem)
+                    context.reject(row, "; ".join(p.message for p in problems))
+                if report.rows_read % 500 == 0:
+                    context.progress(report.rows_read)
+            context.progress(report.rows_read)
+            if context.dry_run:
+                transaction.set_rollback(True)
+        return report
+
+    def _one(
+        self, row: Row, context: ImportContext, seen: dict[tuple[str, ...], int]
+    ) -> tuple[list[RowProblem], str]:
+        def problem(column: str, value: str, message: str) -> RowProblem:
+            return RowProblem(line=row.line, column=column, value=value, message=message)
+
+        if self.key_columns:
+            key = tuple(
+                " ".join(str(row.values.get(c) or "").lower().split()) for c in self.key_columns
+            )
+            if key in seen:
+                why = _("the same record as row %(line)d of this file") % {"line": seen[key]}
+                return [problem(self.key_columns[0], key[0], why)], ""
+            seen[key] = row.line
+        cells = RowReader(row)
+        try:
+            with transaction.atomic():
+                outcome = self.row_save(cells, context.user)
+        except RowRefusedError as exc:
+            return [problem(c, v, m) for c, v, m in exc.problems], ""
+        except PermissionDenied as exc:
+            message = str(exc) or _("outside the regions you may change")
+            return [problem("", "", message)], ""
+        except ValidationError as exc:
+            found: list[RowProblem] = []
+            if hasattr(exc, "error_dict"):
+                for field_name, errors in exc.message_dict.items():
+                    column = self.field_columns.get(field_name, "")
+                    value = "" if not column else str(row.values.get(column) or "")[:60]
+                    found.extend(problem(column, value, m) for m in errors)
+            else:
+                found.extend(problem("", "", m) for m in exc.messages)
+            return found, ""
+        except IntegrityError as exc:
+            why = _("refused by the database: %(why)s") % {"why": exc}
+            return [problem("", "", why)], ""
+        return [], outcome
+
+
+def count_outcome(report: ImportReport, entity: str, outcome: str) -> None:
+    key = f"{entity}_{outcome}"
+    report.counts[key] = report.counts.get(key, 0) + 1

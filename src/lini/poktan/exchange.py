@@ -1,0 +1,1 @@
+"""The data kinds of this app (import and export); filled in as the app grows."""
