@@ -10,5 +10,10 @@ urlpatterns = [
     path("wilayah/", include("lini.regions.urls")),
     path("keluarga/", include("lini.register.urls")),
     path("data/", include("lini.exchange.urls")),
+    path("petugas/", include("lini.workforce.urls")),
+    path("kampung-kb/", include("lini.kampung.urls")),
+    path("poktan/", include("lini.poktan.urls")),
+    path("pelayanan/", include("lini.kb.urls")),
+    path("laporan-bulanan/", include("lini.monthly.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

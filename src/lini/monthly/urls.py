@@ -1,0 +1,7 @@
+"""Pages of this app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "monthly"
+
+urlpatterns: list = []  # type: ignore[type-arg]
