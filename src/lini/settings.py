@@ -208,6 +208,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporar
 LINI_PUS_MIN_AGE = env_int("LINI_PUS_MIN_AGE", default=15, minimum=0)
 LINI_PUS_MAX_AGE = env_int("LINI_PUS_MAX_AGE", default=49, minimum=1)
 
+# Field work: a poktan group counts as active when it met within this many months.
+LINI_POKTAN_ACTIVE_MONTHS = env_int("LINI_POKTAN_ACTIVE_MONTHS", default=3, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

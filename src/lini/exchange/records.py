@@ -50,6 +50,7 @@ class RowReader:
     def __init__(self, row: Row) -> None:
         self.row = row
         self.problems: list[tuple[str, str, str]] = []
+        self.warnings: list[tuple[str, str, str]] = []
 
     def raw(self, column: str) -> Any:
         return self.row.values.get(column)
@@ -134,6 +135,11 @@ class RowReader:
             return found
 
         return self._read(column, parse, required=required, default=None)
+
+    def warn(self, column: str, message: str) -> None:
+        """A warning on a row that is still accepted (shown in the import's summary)."""
+        value = self.raw(column) if column else None
+        self.warnings.append((column, "" if value is None else str(value)[:60], message))
 
     def check(self) -> None:
         if self.problems:
@@ -225,9 +231,11 @@ class RecordKind(DataKind):
         with transaction.atomic():
             for row in rows:
                 report.rows_read += 1
-                problems, outcome = self._one(row, context, seen)
+                problems, outcome, warnings = self._one(row, context, seen)
                 if outcome:
                     count_outcome(report, self.entity, outcome)
+                for warning in warnings:
+                    report.add_warning(warning)
                 if problems:
                     report.rows_rejected += 1
                     for line_problem in problems:
@@ -242,7 +250,7 @@ class RecordKind(DataKind):
 
     def _one(
         self, row: Row, context: ImportContext, seen: dict[tuple[str, ...], int]
-    ) -> tuple[list[RowProblem], str]:
+    ) -> tuple[list[RowProblem], str, list[RowProblem]]:
         def problem(column: str, value: str, message: str) -> RowProblem:
             return RowProblem(line=row.line, column=column, value=value, message=message)
 
@@ -252,17 +260,17 @@ class RecordKind(DataKind):
             )
             if key in seen:
                 why = _("the same record as row %(line)d of this file") % {"line": seen[key]}
-                return [problem(self.key_columns[0], key[0], why)], ""
+                return [problem(self.key_columns[0], key[0], why)], "", []
             seen[key] = row.line
         cells = RowReader(row)
         try:
             with transaction.atomic():
                 outcome = self.row_save(cells, context.user)
         except RowRefusedError as exc:
-            return [problem(c, v, m) for c, v, m in exc.problems], ""
+            return [problem(c, v, m) for c, v, m in exc.problems], "", []
         except PermissionDenied as exc:
             message = str(exc) or _("outside the regions you may change")
-            return [problem("", "", message)], ""
+            return [problem("", "", message)], "", []
         except ValidationError as exc:
             found: list[RowProblem] = []
             if hasattr(exc, "error_dict"):
@@ -272,11 +280,11 @@ class RecordKind(DataKind):
                     found.extend(problem(column, value, m) for m in errors)
             else:
                 found.extend(problem("", "", m) for m in exc.messages)
-            return found, ""
+            return found, "", []
         except IntegrityError as exc:
             why = _("refused by the database: %(why)s") % {"why": exc}
-            return [problem("", "", why)], ""
-        return [], outcome
+            return [problem("", "", why)], "", []
+        return [], outcome, [problem(c, v, m) for c, v, m in cells.warnings]
 
 
 def count_outcome(report: ImportReport, entity: str, outcome: str) -> None:
