@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
+from lini.audit.models import AuditAction
+from lini.audit.services import audit_record
 from lini.exchange.readers import FileError, Row, read_rows
 from lini.exchange.registry import DataKind, ImportContext, ImportReport
 from lini.exchange.writers import TableWriter
@@ -82,6 +84,12 @@ def import_run(
         if writer is not None:
             writer.__exit__(None, None, None)
     report.dry_run = dry_run
+    if not dry_run:
+        summary = {k: v for k, v in report.as_dict().items() if isinstance(v, int | bool)}
+        audit_record(
+            actor=user, action=AuditAction.IMPORT, model=kind.slug, description=name,
+            after=summary,
+        )  # fmt: skip
     return report
 
 
@@ -93,4 +101,9 @@ def export_run(*, kind: DataKind, region: Region, path: Path, user: User | None)
             scope.require(user, Action.VIEW_IDENTITY, region)
     with TableWriter(path, kind.column_names) as out:
         out.write_all(kind.export_rows(user=user, region=region))
-        return out.rows
+        rows = out.rows
+    audit_record(
+        actor=user, action=AuditAction.EXPORT, model=kind.slug, description=path.name,
+        region_code=region.code, after={"rows": rows, "personal": kind.personal},
+    )  # fmt: skip
+    return rows

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
+from lini.audit.models import AuditAction
+from lini.audit.services import audit_record, changed_only, snapshot
 from lini.regions.models import Region, RegionLevel
 from lini.register.choices import EventSource, KBStatus, NotUsingReason
 from lini.register.models import ContraceptiveEvent, Couple, Family
@@ -53,15 +57,43 @@ def family_save(*, actor: User, record: FamilyRecord) -> Family:
     problems = family_problems(record)
     if problems:
         raise ValidationError([p.message for p in problems])
-    result = register_write(
-        records=[record],
-        source=EventSource.EDIT,
-        by_id=actor.pk,
-        allowed_village_ids=changeable_village_ids(actor),
-    )
-    if result.rejected:
-        raise ValidationError([p.message for p in result.rejected[0][1]])
-    return Family.objects.get(kk_number=record.kk_number)
+    stored = Family.objects.filter(kk_number=record.kk_number).select_related("village").first()
+    before = _audit_view(family_record(stored)) if stored is not None else None
+    with transaction.atomic():
+        result = register_write(
+            records=[record],
+            source=EventSource.EDIT,
+            by_id=actor.pk,
+            allowed_village_ids=changeable_village_ids(actor),
+        )
+        if result.rejected:
+            raise ValidationError([p.message for p in result.rejected[0][1]])
+        family = Family.objects.select_related("village").get(kk_number=record.kk_number)
+        after = _audit_view(family_record(family))
+        if before is None:
+            audit_record(
+                actor=actor, action=AuditAction.CREATE, obj=family, region_code=village.code,
+                after=after,
+            )  # fmt: skip
+        elif before != after:
+            old, new = changed_only(before, after)
+            audit_record(
+                actor=actor, action=AuditAction.CHANGE, obj=family, region_code=village.code,
+                before=old, after=new,
+            )  # fmt: skip
+    return family
+
+
+def _audit_view(record: FamilyRecord) -> dict[str, object]:
+    """A family as the audit trail keeps it: its fields and its members by NIK."""
+    data = dataclasses.asdict(record)
+    members = data.pop("members")
+    data.pop("village_code", None)
+    for member in members:
+        member.pop("line", None)
+        member.pop("status", None)  # status changes are events, audited on their own
+        data[f"member {member.pop('nik')}"] = member
+    return data
 
 
 def couple_status_change(
@@ -80,10 +112,16 @@ def couple_status_change(
                 % {"allowed": ", ".join(NotUsingReason.values)}
             }
         )
-    return couple_status_record(
-        couple=couple,
-        status=status,
-        effective_on=effective_on,
-        source=EventSource.EDIT,
-        by_id=actor.pk,
-    )
+    with transaction.atomic():
+        event = couple_status_record(
+            couple=couple,
+            status=status,
+            effective_on=effective_on,
+            source=EventSource.EDIT,
+            by_id=actor.pk,
+        )
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, obj=event,
+            region_code=couple.family.village.code, after=snapshot(event),
+        )  # fmt: skip
+    return event

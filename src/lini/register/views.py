@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
+from lini.audit.models import AuditAction
+from lini.audit.services import audit_record
 from lini.regions.models import RegionLevel
 from lini.regions.selectors import region_ancestors, region_get, subtree_q
 from lini.register import selectors, services
@@ -86,6 +88,11 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("wife", "husband")
         .prefetch_related("events__recorded_by")
     )
+    if identity:  # every view of unmasked identity numbers is in the audit trail
+        audit_record(
+            actor=request.user, action=AuditAction.VIEW_IDENTITY, obj=family,
+            region_code=family.village.code,
+        )  # fmt: skip
     return render(
         request,
         "register/family_detail.html",
