@@ -15,5 +15,6 @@ urlpatterns = [
     path("poktan/", include("lini.poktan.urls")),
     path("pelayanan/", include("lini.kb.urls")),
     path("laporan-bulanan/", include("lini.monthly.urls")),
+    path("audit/", include("lini.audit.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -65,6 +65,7 @@ CASES: dict[str, Case] = {
             "a-new-pass-1234"
         ),
     ),
+    "audit:entry_list": Case(denied=False),
     "set_language": Case(denied=False, method="post", data={"language": "en", "next": "/"}),
     "exchange:import_start": Case(denied=False),
     "exchange:export_start": Case(denied=False),
