@@ -120,7 +120,7 @@ class RowReader:
     def region(
         self, column: str, *, levels: tuple[int, ...], required: bool = True
     ) -> Region | None:
-        from lini.regions.models import Region
+        from lini.regions.models import Region, RegionLevel
 
         def parse(value: Any) -> Region:
             code = normalise_code(str(value).strip())
@@ -128,9 +128,10 @@ class RowReader:
             if found is None:
                 raise CellError(_("there is no region with the code %(code)s") % {"code": code})
             if found.level not in levels:
+                wanted = " / ".join(str(RegionLevel(level).label) for level in levels)
                 raise CellError(
-                    _("%(code)s is a %(level)s; a region of another level is needed here")
-                    % {"code": code, "level": found.get_level_display()}
+                    _("%(code)s is a %(level)s; a %(wanted)s is needed here")
+                    % {"code": code, "level": found.get_level_display(), "wanted": wanted}
                 )
             return found
 
