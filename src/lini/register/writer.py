@@ -478,10 +478,18 @@ def couple_status_record(
             source=source,
             recorded_by_id=by_id,
         )
-        latest = couple.events.order_by("-effective_on", "-pk").first()
+        couple_status_refresh(couple=couple)
+    return event
+
+
+def couple_status_refresh(*, couple: Couple) -> None:
+    """Set the couple's current status to its latest event (blank when it has none), as after
+    an event was added or removed."""
+    latest = couple.events.order_by("-effective_on", "-pk").first()
+    if latest is None:
+        couple.status = couple.method = couple.reason = couple.place = ""
+        couple.status_since = None
+    else:
         couple.status, couple.method, couple.reason = latest.status, latest.method, latest.reason
         couple.status_since, couple.place = latest.effective_on, latest.place
-        couple.save(
-            update_fields=["status", "method", "reason", "status_since", "place", "updated_at"]
-        )
-    return event
+    couple.save(update_fields=["status", "method", "reason", "status_since", "place", "updated_at"])
