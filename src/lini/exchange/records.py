@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from lini.exchange.cells import CellError, is_blank, parse_date, parse_sixteen_digits, text
 from lini.exchange.registry import DataKind, ImportContext, ImportReport, RowProblem
-from lini.regions.codes import normalise_code
+from lini.regions.codes import RegionCodeError, normalise_code
 
 if TYPE_CHECKING:
     from lini.accounts.models import User
@@ -123,7 +123,10 @@ class RowReader:
         from lini.regions.models import Region, RegionLevel
 
         def parse(value: Any) -> Region:
-            code = normalise_code(str(value).strip())
+            try:
+                code = normalise_code(str(value).strip())
+            except RegionCodeError as exc:
+                raise CellError(str(exc)) from None
             found = Region.objects.filter(code=code).first()
             if found is None:
                 raise CellError(_("there is no region with the code %(code)s") % {"code": code})

@@ -62,6 +62,7 @@ ROWS = [
     [CIRUAS, "3"],  # row 6: a district, not a village
     [PULO, "satu"],  # row 7: not a number
     [PULO, "1000"],  # row 8: refused by the service (1-999), on the right column
+    ["Desa Singamerta", "4"],  # row 9: a name where the code belongs
 ]
 
 
@@ -71,7 +72,7 @@ def test_each_row_is_saved_or_refused_with_its_reasons(tmp_path: Path) -> None:
     report = import_run(
         kind=RWKind(), path=_write(tmp_path / "rw.csv", ROWS), user=user, rejects_path=rejects
     )
-    assert (report.rows_read, report.rows_rejected) == (7, 5)
+    assert (report.rows_read, report.rows_rejected) == (8, 6)
     assert report.counts == {"rw_created": 2, "rw_updated": 0, "rw_unchanged": 0}
     by_line = {p.line: (p.column, p.message) for p in report.problems}
     assert by_line[4] == ("kode_desa", "the same record as row 2 of this file")
@@ -80,12 +81,13 @@ def test_each_row_is_saved_or_refused_with_its_reasons(tmp_path: Path) -> None:
     assert f"a {RegionLevel.VILLAGE.label} is needed" in by_line[6][1]
     assert by_line[7][0] == "nomor"
     assert by_line[8][0] == "nomor"
+    assert by_line[9][0] == "kode_desa"
     assert [(w.line, w.message) for w in report.warnings] == [(3, "thirteen is unlucky")]
     assert Region.objects.filter(code__startswith=SINGAMERTA + ".RW").count() == 2
     with rejects.open(encoding="utf-8-sig") as handle:
         rejected = list(csv.reader(handle))
     assert rejected[0] == ["kode_desa", "nomor", "kesalahan"]
-    assert [r[1] for r in rejected[1:]] == ["1", "2", "3", "satu", "1000"]
+    assert [r[1] for r in rejected[1:]] == ["1", "2", "3", "satu", "1000", "4"]
 
 
 def test_a_dry_run_reports_the_same_and_stores_nothing(tmp_path: Path) -> None:
