@@ -123,10 +123,13 @@ class RowReader:
         from lini.regions.models import Region, RegionLevel
 
         def parse(value: Any) -> Region:
+            typed = str(value).strip()
             try:
-                code = normalise_code(str(value).strip())
-            except RegionCodeError as exc:
-                raise CellError(str(exc)) from None
+                code = normalise_code(typed)
+            except RegionCodeError as exc:  # a dusun/RW/RT code (36.04.09.2013.RW004) or junk
+                if not Region.objects.filter(code=typed).exists():
+                    raise CellError(str(exc)) from None
+                code = typed
             found = Region.objects.filter(code=code).first()
             if found is None:
                 raise CellError(_("there is no region with the code %(code)s") % {"code": code})

@@ -14,6 +14,7 @@ from lini.accounts.roles import Action
 from lini.regions import selectors, services
 from lini.regions.forms import SubunitForm, SubunitRenameForm
 from lini.regions.models import Region, RegionLevel
+from lini.workforce.selectors import village_people
 
 
 def _region_or_404(code: str) -> Region:
@@ -57,6 +58,8 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         and scope.can(request.user, Action.CHANGE, region),
         subunit_form=SubunitForm(),
     )
+    if context["in_scope"] and region.level == RegionLevel.VILLAGE:
+        context["workforce_people"] = village_people(region)
     return render(request, "regions/region_detail.html", context)
 
 
