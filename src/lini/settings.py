@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -207,6 +208,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporar
 # Renstra 15-49; PK21 asks Blok II of married women 10-49).
 LINI_PUS_MIN_AGE = env_int("LINI_PUS_MIN_AGE", default=15, minimum=0)
 LINI_PUS_MAX_AGE = env_int("LINI_PUS_MAX_AGE", default=49, minimum=1)
+
+# The date Lini treats as today, for a demo or a training copy frozen on one day (YYYY-MM-DD);
+# empty: the real date. `lini demo` sets 2019-11-01 (its register is dated 31 October 2019).
+_today = env_str("LINI_TODAY")
+try:
+    LINI_TODAY = dt.date.fromisoformat(_today) if _today else None
+except ValueError as exc:
+    raise ImproperlyConfigured(f"LINI_TODAY must be a date as YYYY-MM-DD, not {_today!r}") from exc
 
 # Field work: a poktan group counts as active when it met within this many months.
 LINI_POKTAN_ACTIVE_MONTHS = env_int("LINI_POKTAN_ACTIVE_MONTHS", default=3, minimum=1)

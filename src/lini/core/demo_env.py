@@ -30,6 +30,8 @@ def prepare_demo_environment(argv: list[str] | None = None) -> None:
     owner only) and reused, so logins survive a restart of the demo.
     """
     home = lini_home()
+    # The synthetic register is dated 31 October 2019, the eve of the 2019 baksos.
+    os.environ.setdefault("LINI_TODAY", "2019-11-01")
     (home / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
     if not os.environ.get("LINI_SECRET_KEY") and not os.environ.get("LINI_SECRET_KEY_FILE"):
         key_file = home / "secret_key"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -9,11 +10,17 @@ from django.db import transaction
 from lini.accounts import services as account_services
 from lini.accounts.models import User
 from lini.accounts.roles import Role
+from lini.kampung.synthetic import kampung_generate
+from lini.kb.synthetic import kb_generate
+from lini.monthly.synthetic import monthly_generate
+from lini.poktan.synthetic import poktan_generate
 from lini.regions.models import Region
 from lini.regions.services import LoadReport, bundled_wilayah_csv, read_wilayah_csv, regions_load
 from lini.register.models import Family
-from lini.register.synthetic import population_generate
+from lini.register.synthetic import Parameters, population_generate
 from lini.register.writer import WriteCounts
+from lini.workforce.models import Cadre, CadreKind, Counsellor
+from lini.workforce.synthetic import workforce_generate
 
 DEMO_PASSWORD = "Banten-Baksos-2019"  # noqa: S105 - printed on purpose: a demo, never production
 
@@ -48,6 +55,64 @@ def demo_population_ensure(*, scale: float, seed: int = 2019) -> WriteCounts | N
     if Family.objects.filter(village__code__startswith="36.").exists():
         return None
     return population_generate(region=Region.objects.get(code="36"), scale=scale, seed=seed)
+
+
+# The synthetic register is as of 31 October 2019 (register.synthetic.Parameters.reference_day),
+# the eve of the 2019 baksos; the field work is generated up to that day too.
+DEMO_DATA_DAY = Parameters().reference_day
+
+
+def demo_field_work_ensure(*, seed: int = 2019) -> dict[str, dict[str, int]]:
+    """Counsellors, cadres, poktan with meetings, Kampung KB profiles, facilities with a year of
+    KB services and a year of monthly inputs for Banten. Each generator leaves what exists alone,
+    so a second run adds nothing. The order matters: poktan take the cadres, Kampung KB scores
+    read the poktan and the counsellors, services follow the register's history."""
+    banten = Region.objects.get(code="36")
+    day = DEMO_DATA_DAY
+    counts = {
+        "workforce": workforce_generate(region=banten, seed=seed),
+        "poktan": poktan_generate(region=banten, seed=seed, today=day),
+        "kampung": kampung_generate(region=banten, seed=seed, today=day),
+        "kb": kb_generate(region=banten, seed=seed, today=day),
+        # Through October 2019: the month that has just ended on the demo's today (1 Nov 2019).
+        "monthly": monthly_generate(region=banten, seed=seed, today=day + dt.timedelta(days=1)),
+    }
+    demo_people_link()
+    return counts
+
+
+# Demo accounts that are people of the program: (username, district code, village code or "").
+_DEMO_PEOPLE = (
+    ("pkb.ciruas", "36.04.09", ""),
+    ("pkb.pasarkemis", "36.03.12", ""),
+    ("kader.singamerta", "", "36.04.09.2013"),
+)
+
+
+@transaction.atomic
+def demo_people_link() -> None:
+    """Link the demo's counsellor accounts to a counsellor of their district and the cadre's
+    account to the PPKBD of Singamerta, so that their pages show their own work."""
+    for username, district, village in _DEMO_PEOPLE:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        if district and not Counsellor.objects.filter(user=user).exists():
+            counsellor = (
+                Counsellor.objects.filter(district__code=district, user=None).order_by("pk").first()
+            )
+            if counsellor is not None:
+                counsellor.user = user
+                counsellor.save(update_fields=["user", "updated_at"])
+        if village and not Cadre.objects.filter(user=user).exists():
+            cadre = (
+                Cadre.objects.filter(village__code=village, kind=CadreKind.PPKBD, user=None)
+                .order_by("pk")
+                .first()
+            )
+            if cadre is not None:
+                cadre.user = user
+                cadre.save(update_fields=["user", "updated_at"])
 
 
 def demo_regions_load(*, all_regions: bool) -> LoadReport:

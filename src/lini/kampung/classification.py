@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from lini.core import clock
 from lini.kampung.choices import KampungClass, RumahDataKuStatus
 
 if TYPE_CHECKING:
@@ -342,9 +343,7 @@ def kampung_checklist(
 ) -> list[ChecklistItem]:
     """What a Kampung KB has and lacks, one item per :data:`CHECKLIST_CODES` code, in order."""
     if today is None:
-        from django.utils import timezone
-
-        today = timezone.localdate()
+        today = clock.today()
     updated = kampung.rumah_dataku_updated_on
     fresh = updated is not None and (today - updated).days <= RUMAH_DATAKU_FRESH_DAYS
     return [

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
+from lini.core import clock
 from lini.kampung.choices import KampungClass
 from lini.kampung.classification import (
     ChecklistItem,
@@ -85,7 +85,7 @@ def figures_for_villages(
     ids = sorted(set(village_ids))
     if not ids:
         return {}
-    day = day or timezone.localdate()
+    day = day or clock.today()
     values: dict[int, dict[str, object]] = {pk: {} for pk in ids}
     couples = (
         pus_couples(day=day)
@@ -157,7 +157,7 @@ class KampungAssessment:
 def kampung_assess(
     kampung: KampungKB, *, figures: KampungFigures | None = None, day: dt.date | None = None
 ) -> KampungAssessment:
-    day = day or timezone.localdate()
+    day = day or clock.today()
     figures = figures or kampung_figures(kampung.village, day=day)
     return KampungAssessment(
         kampung=kampung,
@@ -171,7 +171,7 @@ def kampung_assessments(
     profiles: Iterable[KampungKB], *, day: dt.date | None = None
 ) -> list[KampungAssessment]:
     """Each profile assessed, sorted by the most missing checklist items first, then by code."""
-    day = day or timezone.localdate()
+    day = day or clock.today()
     profiles = list(profiles)
     figures = figures_for_villages((p.village_id for p in profiles), day=day)
     assessed = [kampung_assess(p, figures=figures[p.village_id], day=day) for p in profiles]

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.services import audit_change, snapshot
+from lini.core import clock
 from lini.kampung.choices import Criterion, DataUse, FundingSource, Operation, RumahDataKuStatus
 from lini.kampung.models import KampungKB
 from lini.regions.models import Region, RegionLevel
@@ -166,7 +166,7 @@ def kampung_save(
     if actor is not None:
         scope.require(actor, Action.CHANGE, village)
     values = _normalised(values, village)
-    problems = kampung_problems(values, today=timezone.localdate())
+    problems = kampung_problems(values, today=clock.today())
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():

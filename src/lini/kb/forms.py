@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lini.core import clock
 from lini.kb.choices import FacilityKind, FacilityLevel, Ownership, VisitType
 from lini.kb.models import Facility
 from lini.register.choices import Method, NotUsingReason
@@ -81,6 +81,6 @@ class ServiceForm(forms.Form):
     )
 
     def __init__(self, *args: Any, facilities: QuerySet[Facility], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("served_on", timezone.localdate())
+        kwargs.setdefault("initial", {}).setdefault("served_on", clock.today())
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities  # type: ignore[attr-defined]

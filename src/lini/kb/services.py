@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.services import audit_change, audit_delete, snapshot
+from lini.core import clock
 from lini.kb.choices import KIND_LEVELS, FacilityKind, FacilityLevel, Ownership, VisitType
 from lini.kb.models import Facility, Service
 from lini.regions.models import Region, RegionLevel
@@ -213,7 +213,7 @@ def service_record(
     _require_change(actor, village)
     errors = service_problems(
         couple=couple, served_on=served_on, method=method, visit_type=visit_type,
-        reason_after=reason_after, today=timezone.localdate(),
+        reason_after=reason_after, today=clock.today(),
     )  # fmt: skip
     if Service.objects.filter(
         couple=couple, served_on=served_on, method=method, visit_type=visit_type

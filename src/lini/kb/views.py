@@ -12,7 +12,6 @@ from django.db.models import Count
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +19,7 @@ from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record
+from lini.core import clock
 from lini.exchange.cells import CellError
 from lini.exchange.records import parse_month
 from lini.kb import selectors, services
@@ -97,7 +97,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": scope.can(request.user, Action.CHANGE, facility.region),
             "bpjs_expired": facility.bpjs
             and facility.bpjs_until is not None
-            and facility.bpjs_until < timezone.localdate(),
+            and facility.bpjs_until < clock.today(),
         },
     )
 
@@ -171,7 +171,7 @@ def _month_param(request: HttpRequest) -> dt.date:
             return parse_month(raw)
         except CellError:
             pass
-    return timezone.localdate().replace(day=1)
+    return clock.today().replace(day=1)
 
 
 def service_list(request: HttpRequest) -> HttpResponse:
@@ -198,7 +198,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "month": month,
             "month_value": f"{month:%Y-%m}",
             "previous_month": f"{previous:%Y-%m}",
-            "next_month": f"{following:%Y-%m}" if following <= timezone.localdate() else "",
+            "next_month": f"{following:%Y-%m}" if following <= clock.today() else "",
             "method": method,
             "visit_type": visit_type,
             "methods": Method.choices,

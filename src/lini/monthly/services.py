@@ -34,6 +34,7 @@ from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_change, audit_record, changed_only, snapshot
+from lini.core import clock
 from lini.monthly.models import INSTITUTIONS, MonthlyInput, MonthlyStatus
 from lini.regions.models import Region, RegionLevel
 
@@ -63,7 +64,7 @@ def month_first(day: dt.date) -> dt.date:
 
 
 def current_month() -> dt.date:
-    return month_first(timezone.localdate())
+    return month_first(clock.today())
 
 
 def _conflict() -> ValidationError:

@@ -10,12 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
+from lini.core import clock
 from lini.exchange.cells import CellError, is_blank, parse_sixteen_digits
 from lini.exchange.records import (
     CREATED,
@@ -203,7 +203,7 @@ class PoktanKindData(RecordKind):
             if family_id not in current:
                 services.poktan_member_add(actor=user, poktan=poktan, family=family)
                 changed = True
-        fitting = selectors.qualifying_family_ids(poktan.kind, wanted, timezone.localdate())
+        fitting = selectors.qualifying_family_ids(poktan.kind, wanted, clock.today())
         if fitting is not None:
             for family in families:
                 if family.pk not in fitting:

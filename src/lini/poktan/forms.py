@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lini.core import clock
 from lini.kampung.models import KampungKB
 from lini.poktan.models import PoktanKind
 from lini.regions.models import Region, RegionLevel
@@ -103,7 +103,7 @@ class MeetingForm(forms.Form):
     )
 
     def __init__(self, *args: Any, families: Any, identity: bool, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"held_on": timezone.localdate()})
+        kwargs.setdefault("initial", {"held_on": clock.today()})
         super().__init__(*args, **kwargs)
         field = self.fields["attendees"]
         field.queryset = families  # type: ignore[attr-defined]
@@ -120,7 +120,7 @@ class GuidanceForm(forms.Form):
     )
 
     def __init__(self, *args: Any, village: Region, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"happened_on": timezone.localdate()})
+        kwargs.setdefault("initial", {"happened_on": clock.today()})
         super().__init__(*args, **kwargs)
         self.fields["counsellor"].queryset = (  # type: ignore[attr-defined]
             Counsellor.objects.filter(Q(villages=village) | Q(district_id=village.parent_id))

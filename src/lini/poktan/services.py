@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_change, audit_record, changed_only, snapshot
+from lini.core import clock
 from lini.poktan.models import (
     Poktan,
     PoktanEvent,
@@ -45,7 +45,7 @@ def _require(actor: User | None, village: Region) -> None:
 
 
 def _not_in_future(day: dt.date | None, field: str) -> None:
-    if day is not None and day > timezone.localdate():
+    if day is not None and day > clock.today():
         raise ValidationError({field: _("The date %(day)s is in the future.") % {"day": day}})
 
 
@@ -114,7 +114,7 @@ def poktan_save(
         }
     if capital_source and kind != PoktanKind.UPPKA:
         errors["capital_source"] = _("Only UPPKA groups have a capital source.")
-    if formed_on is not None and formed_on > timezone.localdate():
+    if formed_on is not None and formed_on > clock.today():
         errors["formed_on"] = _("The date %(day)s is in the future.") % {"day": formed_on}
     if errors:
         raise ValidationError(errors)
@@ -193,7 +193,7 @@ def poktan_member_add(
     existing = PoktanMember.objects.filter(poktan=poktan, family=family).first()
     if existing is not None and existing.left_on is None:
         raise ValidationError({"kk_number": _("This family is already a member of the group.")})
-    on = joined_on or timezone.localdate()
+    on = joined_on or clock.today()
     warnings = []
     if family_qualifies(poktan.kind, family, on) is False:
         warnings.append(not_qualified_message(poktan.kind))
@@ -218,7 +218,7 @@ def poktan_member_remove(
     the group's past."""
     village = member.poktan.village
     _require(actor, village)
-    left_on = left_on or timezone.localdate()
+    left_on = left_on or clock.today()
     _not_in_future(left_on, "left_on")
     if member.left_on is not None:
         raise ValidationError({"left_on": _("This family has already left the group.")})
@@ -254,7 +254,7 @@ def meeting_record(
     topic = " ".join(topic.split())
     attendee_list = list({f.pk: f for f in attendees}.values())
     errors: dict[str, str] = {}
-    if held_on > timezone.localdate():
+    if held_on > clock.today():
         errors["held_on"] = _("The date %(day)s is in the future.") % {"day": held_on}
     if not topic:
         errors["topic"] = _("Write the topic of the meeting.")
@@ -325,7 +325,7 @@ def guidance_record(
     village = poktan.village
     _require(actor, village)
     errors: dict[str, str] = {}
-    if happened_on > timezone.localdate():
+    if happened_on > clock.today():
         errors["happened_on"] = _("The date %(day)s is in the future.") % {"day": happened_on}
     if not counsellor_may_guide(counsellor, village):
         errors["counsellor"] = _(

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +19,7 @@ from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record
+from lini.core import clock
 from lini.poktan import selectors, services
 from lini.poktan.forms import GuidanceForm, MeetingForm, MemberAddForm, PoktanForm
 from lini.poktan.models import Poktan, PoktanKind, PoktanMember
@@ -57,7 +57,7 @@ def poktan_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in PoktanKind.values:
         groups = groups.filter(kind=kind)
-    today = timezone.localdate()
+    today = clock.today()
     groups = selectors.with_activity(groups.select_related("village"), today)
     active = request.GET.get("active", "")
     if active in ("1", "0"):
@@ -94,7 +94,7 @@ def _poktan_for(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> 
 
 def poktan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     poktan = _poktan_for(request, pk)
-    today = timezone.localdate()
+    today = clock.today()
     identity = scope.can(request.user, Action.VIEW_IDENTITY, poktan.village)
     members = list(selectors.current_members(poktan))
     fitting = selectors.qualifying_family_ids(poktan.kind, [m.family_id for m in members], today)

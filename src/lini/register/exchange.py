@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
+from lini.core import clock
 from lini.exchange.cells import (
     is_blank,
 )
@@ -151,7 +152,7 @@ class _RegisterImport:
                 scope.restrict(villages, user, Action.CHANGE).values_list("pk", flat=True)
             )
         self.by_id = user.pk if user is not None else None
-        self.today = timezone.localdate()
+        self.today = clock.today()
         self.started = timezone.now()
         self.parser = RowParser(allowed_village_ids=self.allowed, today=self.today)
         self.batch: list[tuple[FamilyRecord, list[ParsedRow]]] = []

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record, changed_only, snapshot
+from lini.core import clock
 from lini.regions.models import Region, RegionLevel
 from lini.register.choices import EventSource, KBStatus, NotUsingReason
 from lini.register.models import ContraceptiveEvent, Couple, Family
@@ -101,7 +101,7 @@ def couple_status_change(
 ) -> ContraceptiveEvent:
     """Record a new contraceptive status of a couple (a dated event kept for ever)."""
     scope.require(actor, Action.CHANGE, couple.family.village)
-    if effective_on > timezone.localdate():
+    if effective_on > clock.today():
         raise ValidationError({"effective_on": _("The date is in the future.")})
     if status.status == KBStatus.USING and not status.method:
         raise ValidationError({"method": _("a couple using KB needs the method")})

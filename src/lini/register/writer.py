@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lini.core import clock
 from lini.core.bulk import allocate_ids, bulk_insert, db_value, select_in
 from lini.register.choices import KBStatus
 from lini.register.models import ContraceptiveEvent, Couple, Family, Member
@@ -81,7 +82,7 @@ def register_write(
 
     ``since``: when the import writing these batches began; a person written since then in
     another family stands twice in the same file, which is refused."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     result = WriteResult()
     counts = result.counts
     with transaction.atomic():

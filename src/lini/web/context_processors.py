@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from lini import __version__
@@ -11,5 +12,6 @@ def lini(request: HttpRequest) -> dict[str, object]:
     """What the base layout needs on every page: the menu entries the user may see."""
     return {
         "lini_version": __version__,
+        "lini_today_fixed": settings.LINI_TODAY,
         "can_manage_users": scope.role_allows(getattr(request, "user", None), Action.MANAGE_USERS),
     }

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lini.accounts import scope
@@ -21,6 +20,7 @@ from lini.accounts.models import User
 from lini.accounts.roles import Action, Role
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_delete, audit_record, changed_only, snapshot
+from lini.core import clock
 from lini.regions.codes import is_within
 from lini.regions.models import Region, RegionLevel
 from lini.workforce.models import Cadre, CadreKind, Counsellor, CounsellorKind, IPeKBLevel
@@ -306,7 +306,7 @@ def cadre_save(
     phone = clean_name(phone)
     if _phone_problem(phone):
         problem("phone", _phone_problem(phone))
-    if since is not None and since > timezone.localdate():
+    if since is not None and since > clock.today():
         problem("since", _("The date is in the future."))
     if not errors:
         same = Cadre.objects.filter(village=village, kind=kind, name__iexact=name)

@@ -13,12 +13,12 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
+from lini.core import clock
 from lini.regions.models import Region, RegionLevel
 from lini.regions.selectors import region_ancestors, region_get, subtree_q
 from lini.workforce import selectors, services
@@ -101,7 +101,7 @@ def _counsellor_for(request: HttpRequest, pk: int, action: Action = Action.VIEW)
 
 def counsellor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counsellor = _counsellor_for(request, pk)
-    due = selectors.counsellor_due(counsellor, timezone.localdate())
+    due = selectors.counsellor_due(counsellor, clock.today())
     rows = [
         {"due": d, "people": selectors.village_people(d.village)}
         for d in due

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,8 +12,13 @@ from lini.accounts import scope
 from lini.accounts.models import User
 from lini.accounts.roles import Role
 from lini.demo.services import DEMO_PASSWORD, DEMO_USERS
+from lini.kampung.models import KampungKB
+from lini.kb.models import Facility, Service
+from lini.monthly.models import MonthlyInput
+from lini.poktan.models import Poktan, PoktanMeeting
 from lini.regions.models import Region
 from lini.register.models import Family
+from lini.workforce.models import Cadre, Counsellor
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +42,13 @@ def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
     families = Family.objects.count()
     assert families > 1000  # a synthetic register of Banten (scale 0.001 here)
     assert Family.objects.filter(village__code__startswith="36.04.09.2013").exists()
+    # Field work of every kind, and the demo's people linked to their records.
+    assert Counsellor.objects.get(user__username="pkb.ciruas").district.code == "36.04.09"
+    assert Cadre.objects.get(user__username="kader.singamerta").village.code == "36.04.09.2013"
+    for model in (Poktan, PoktanMeeting, KampungKB, Facility, Service):
+        assert model.objects.exists(), model
+    assert MonthlyInput.objects.filter(month=dt.date(2019, 10, 1)).exists()
+    field = (Counsellor.objects.count(), Poktan.objects.count(), Service.objects.count())
 
     cadre.set_password("changed-by-the-user-1")
     cadre.save()
@@ -44,6 +57,7 @@ def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
     assert User.objects.count() == len(DEMO_USERS)
     assert "exists, password unchanged" in again.getvalue()
     assert "Population: exists" in again.getvalue()
+    assert (Counsellor.objects.count(), Poktan.objects.count(), Service.objects.count()) == field
     cadre.refresh_from_db()
     assert cadre.check_password("changed-by-the-user-1")
 

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from lini.demo.services import (
     DEMO_PASSWORD,
     DEMO_SCALE,
+    demo_field_work_ensure,
     demo_population_ensure,
     demo_regions_load,
     demo_users_ensure,
@@ -82,6 +83,16 @@ class Command(BaseCommand):
                 f"{population.couples_created:,} couples (synthetic, scale {scale})",
             )
         accounts = demo_users_ensure()
+        field = demo_field_work_ensure()
+        self._step(
+            "Field work",
+            f"{field['workforce']['counsellors']:,} counsellors, "
+            f"{field['poktan']['poktan']:,} poktan, "
+            f"{field['kampung']['created']:,} Kampung KB, "
+            f"{field['kb']['facilities_created']:,} facilities, "
+            f"{field['kb']['services_created']:,} KB services, "
+            f"{field['monthly']['inputs']:,} monthly inputs (new this run)",
+        )
         self._step("Accounts", f"password for new demo accounts: {DEMO_PASSWORD}")
         for spec, created in accounts:
             note = "created" if created else "exists, password unchanged"
