@@ -160,3 +160,67 @@ def test_a_cadre_records_a_change_of_kb_status_on_a_phone(page) -> None:  # type
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     couple = Couple.objects.get(family=family)
     assert (couple.status, couple.reason) == ("tidak_pakai", "hamil")
+
+
+def test_a_pkb_records_a_poktan_meeting_and_a_kb_service_on_a_phone(page) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from lini.kb.models import Service
+    from lini.poktan.models import PoktanMeeting
+    from lini.poktan.services import poktan_member_add, poktan_save
+    from lini.regions.models import Region
+    from lini.register.models import Couple
+    from lini.register.tests.factories import make_family
+
+    make_user(Role.COUNSELLOR, CIRUAS, username="pkb.ciruas")
+    family = make_family(
+        SINGAMERTA, kk="3604091234560001", head_nik="3604090808800012", wife_nik="3604094808820013"
+    )  # the wife uses the pill since 2018
+    group = poktan_save(
+        actor=None, village=Region.objects.get(code=SINGAMERTA), kind="bkb", name="Melati",
+        formed_on=dt.date(2019, 1, 10),
+    )  # fmt: skip
+    poktan_member_add(actor=None, poktan=group, family=family)
+    expect = sync_api.expect
+    fits_the_phone = "document.documentElement.scrollWidth <= window.innerWidth"
+
+    page.goto("/akun/masuk/")
+    page.get_by_label("Nama pengguna").fill("pkb.ciruas")
+    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+    # A poktan meeting: from the list of groups to the group, then its meeting form.
+    page.goto("/poktan/")
+    page.locator(f"main a[href='{group.get_absolute_url()}']").first.click()
+    expect(page).to_have_url(re.compile(rf"{group.get_absolute_url()}$"))
+    page.locator("main a[href$='/pertemuan/baru/']").first.click()
+    page.locator("input[name=held_on]").fill("2019-11-05")
+    page.locator("input[name=topic]").fill("Stimulasi tumbuh kembang balita")
+    page.locator("input[name=attendees]").first.check()
+    assert page.evaluate(fits_the_phone)
+    page.locator("main form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(rf"{group.get_absolute_url()}$"))
+    expect(page.get_by_text("Stimulasi tumbuh kembang balita")).to_be_visible()
+    meeting = PoktanMeeting.objects.get(poktan=group)
+    assert (meeting.held_on, meeting.attendance) == (dt.date(2019, 11, 5), 1)
+    assert list(meeting.attendees.all()) == [family]
+
+    # A KB service: from the family page, the couple switches from the pill to an implant.
+    page.goto(family.get_absolute_url())
+    page.locator("main a[href*='/pelayanan/pasangan/']").first.click()
+    page.locator("input[name=served_on]").fill("2019-11-06")
+    page.locator("select[name=method]").select_option("implan")
+    page.locator("input[name=visit_type][value=ganti]").check()
+    page.locator("input[name=informed_consent]").check()
+    assert page.evaluate(fits_the_phone)
+    page.locator("main form button[type=submit]").last.click()
+    couple = Couple.objects.get(family=family)
+    assert (couple.status, couple.method, couple.status_since) == (
+        "pakai", "implan", dt.date(2019, 11, 6),
+    )  # fmt: skip
+    service = Service.objects.get(couple=couple)
+    assert service.event is not None
+    assert (service.visit_type, service.informed_consent) == ("ganti", True)
+    page.goto(family.get_absolute_url())
+    expect(page.locator("ol.history li")).to_have_count(2)  # the pill, then the implant
+    assert page.evaluate(fits_the_phone)
