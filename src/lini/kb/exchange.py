@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -225,22 +226,24 @@ class ServicesKind(RecordKind):
         notes = cells.text("catatan", max_length=2000)
         couple = None
         if nik:
-            couple = (
-                Couple.objects.select_related("family__village", "wife")
-                .filter(wife__nik=nik)
-                .first()
-            )
+            # Only couples the user may change are looked at, and one message covers "nowhere"
+            # and "elsewhere": an import must not tell whether a NIK is registered out of scope.
+            couples = Couple.objects.select_related("family__village", "wife").filter(wife__nik=nik)
+            if user is not None:
+                couples = scope.restrict(
+                    couples, user, Action.CHANGE, field="family__village__code"
+                )
+            couple = couples.order_by(F("ended_on").desc(nulls_first=True), "-pk").first()
             if couple is None:
                 cells.problems.append(
-                    ("nik_istri", nik, _("no couple in the register has a wife with this NIK"))
-                )
+                    (
+                        "nik_istri", nik,
+                        _("no couple with a wife of this NIK in the regions you may change"),
+                    )
+                )  # fmt: skip
         cells.check()
         if couple is None or served_on is None:  # cells.check() raised already
             raise RowRefusedError([("nik_istri", "", _("required; the cell is empty"))])
-        if user is not None and not scope.can(user, Action.CHANGE, couple.family.village):
-            raise RowRefusedError(
-                [("nik_istri", nik, _("the couple lives outside the regions you may change"))]
-            )
         stored = Service.objects.filter(
             couple=couple, served_on=served_on, method=method, visit_type=visit_type
         ).first()

@@ -215,12 +215,8 @@ def service_record(
         couple=couple, served_on=served_on, method=method, visit_type=visit_type,
         reason_after=reason_after, today=clock.today(),
     )  # fmt: skip
-    if Service.objects.filter(
-        couple=couple, served_on=served_on, method=method, visit_type=visit_type
-    ).exists():
-        errors.setdefault("served_on", []).append(
-            _("This service (same day, method and visit type) is already recorded.")
-        )
+    if facility is not None:
+        errors.update(_facility_problems(facility=facility, village=village))
     if errors:
         raise ValidationError(errors)
     provider = " ".join(provider.split())
@@ -230,6 +226,16 @@ def service_record(
     )
     with transaction.atomic():
         Couple.objects.select_for_update().filter(pk=couple.pk).first()  # one writer per couple
+        if Service.objects.filter(
+            couple=couple, served_on=served_on, method=method, visit_type=visit_type
+        ).exists():  # checked under the lock: two people saving the same service at once
+            raise ValidationError(
+                {
+                    "served_on": _(
+                        "This service (same day, method and visit type) is already recorded."
+                    )
+                }
+            )
         event = None
         if not _same_status(status_on(couple=couple, day=served_on), wanted):
             event = couple_status_record(
@@ -262,6 +268,10 @@ def service_details_change(
     Date, method, visit type and reason define the status change: delete and record again."""
     village = service.couple.family.village
     _require_change(actor, village)
+    if facility is not None and (
+        problems := _facility_problems(facility=facility, village=village)
+    ):
+        raise ValidationError(problems)
     with transaction.atomic():
         before = snapshot(service)
         service.postpartum, service.informed_consent = postpartum, informed_consent
@@ -270,6 +280,20 @@ def service_details_change(
         service.save()
         audit_change(actor=actor, obj=service, before=before, region_code=village.code)
     return service
+
+
+def _facility_problems(*, facility: Facility, village: Region) -> dict[str, list[str]]:
+    """A service is given at an active facility of the couple's province (people cross regency
+    borders for services, e.g. to a hospital in the provincial capital; not province borders)."""
+    if not facility.active:
+        return {"facility": [_("%(name)s is no longer active.") % {"name": facility.name}]}
+    if facility.region.code.split(".")[0] != village.code.split(".")[0]:
+        return {
+            "facility": [
+                _("%(name)s is not a facility of the couple's province.") % {"name": facility.name}
+            ]
+        }
+    return {}
 
 
 def service_delete(*, actor: User | None, service: Service) -> None:
@@ -282,6 +306,19 @@ def service_delete(*, actor: User | None, service: Service) -> None:
     with transaction.atomic():
         couple = Couple.objects.select_for_update().get(pk=couple.pk)
         event = service.event
+        if (
+            event is not None
+            and event.source != EventSource.COLLECTION
+            and Service.objects.filter(couple=couple, event=None, served_on__gte=service.served_on)
+            .exclude(pk=service.pk)
+            .exists()
+        ):  # later repeat visits rely on the status this service started
+            raise ValidationError(
+                _(
+                    "Later visits of this couple rely on the status this service recorded; "
+                    "delete those visits first."
+                )
+            )
         audit_delete(actor=actor, obj=service, region_code=village.code)
         service.delete()
         if event is not None and event.source != EventSource.COLLECTION:

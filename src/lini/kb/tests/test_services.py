@@ -310,3 +310,38 @@ def test_facility_scope() -> None:
             ownership=Ownership.PRIVATE, region=Region.objects.get(code=KAB_TANGERANG),
         )  # fmt: skip
     assert not Facility.objects.exists()
+
+
+def test_a_service_needs_an_active_facility_of_the_couples_province() -> None:
+    couple = make_couple(SINGAMERTA)
+    closed = make_facility(CIRUAS, code="TUTUP")
+    Facility.objects.filter(pk=closed.pk).update(active=False)
+    closed.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        service_record(actor=None, couple=couple, served_on=day("2019-03-05"), method=Method.IUD,
+                       visit_type=VisitType.SWITCH, facility=closed)  # fmt: skip
+    assert set(refused.value.message_dict) == {"facility"}
+    jakarta = Region.objects.create(code="31", name="DKI JAKARTA", level=1, kind="provinsi")
+    far = make_facility(CIRUAS, code="JKT")
+    Facility.objects.filter(pk=far.pk).update(region=jakarta)
+    far.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        service_record(actor=None, couple=couple, served_on=day("2019-03-05"), method=Method.IUD,
+                       visit_type=VisitType.SWITCH, facility=far)  # fmt: skip
+    assert set(refused.value.message_dict) == {"facility"}
+    assert not Service.objects.exists()
+
+
+def test_a_service_that_later_repeat_visits_rely_on_cannot_be_deleted_alone() -> None:
+    couple = make_couple(SINGAMERTA)  # a pill user since 2018
+    first = service_record(actor=None, couple=couple, served_on=day("2019-03-05"),
+                           method=Method.INJECTABLE, visit_type=VisitType.SWITCH)  # fmt: skip
+    repeat = service_record(actor=None, couple=couple, served_on=day("2019-06-05"),
+                            method=Method.INJECTABLE, visit_type=VisitType.REPEAT)  # fmt: skip
+    assert repeat.event is None  # nothing changed: it relies on the first service's event
+    with pytest.raises(ValidationError):
+        service_delete(actor=None, service=first)
+    assert Couple.objects.get(pk=couple.pk).method == Method.INJECTABLE
+    service_delete(actor=None, service=repeat)
+    service_delete(actor=None, service=first)
+    assert Couple.objects.get(pk=couple.pk).method == Method.PILL  # back to the earlier status
