@@ -54,6 +54,7 @@ class PoktanForm(forms.Form):
         label=_("cadres"), queryset=Cadre.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, village: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -72,8 +72,10 @@ def poktan_save(
     treasurer: str = "",
     capital_source: str = "",
     cadres: Sequence[Cadre] = (),
+    version: int | None = None,
 ) -> Poktan:
-    """Create a group in ``village`` (``poktan`` None) or change ``poktan``. A formation date
+    """Create a group in ``village`` (``poktan`` None) or change ``poktan``; ``version`` (pages
+    give it) refuses a change to a group someone saved since the form was opened. A formation date
     records the FORMED event (moved when the date changes). Nothing is written, and no audit
     entry, when nothing changed."""
     if poktan is not None:
@@ -133,6 +135,17 @@ def poktan_save(
         setattr(target, field, value)
     cadre_ids = sorted({c.pk for c in cadres})
     with transaction.atomic():
+        if not creating and version is not None:
+            stored = Poktan.objects.select_for_update().get(pk=target.pk).version
+            if stored != version:  # someone saved the group since this form was opened
+                raise ValidationError(
+                    _(
+                        "Someone else changed this group since you opened it (version "
+                        "%(theirs)d, your form had %(yours)d). Open it again and redo your "
+                        "change."
+                    )
+                    % {"theirs": stored, "yours": version}
+                )
         if creating:
             target.save()
         else:

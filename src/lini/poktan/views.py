@@ -155,6 +155,7 @@ def _save_poktan(
             decree=data["decree"], chair=data["chair"], secretary=data["secretary"],
             treasurer=data["treasurer"], capital_source=data["capital_source"],
             cadres=list(data["cadres"]),
+            version=None if poktan is None else (data.get("version") or -1),
         )  # fmt: skip
     except ValidationError as error:
         _errors_into(form, error)
@@ -190,6 +191,7 @@ def poktan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "chair": poktan.chair, "secretary": poktan.secretary, "treasurer": poktan.treasurer,
         "capital_source": poktan.capital_source,
         "cadres": list(poktan.cadres.values_list("pk", flat=True)),
+        "version": poktan.version,
     }  # fmt: skip
     form = PoktanForm(request.POST or None, village=poktan.village, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -272,8 +274,8 @@ def _member_families(poktan: Poktan) -> QuerySet[Family]:
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a meeting: date, topic, families present (a number, or ticked one by one)."""
     poktan = _poktan_for(request, pk, Action.CHANGE)
-    identity = scope.can(request.user, Action.VIEW_IDENTITY, poktan.village)
-    form = MeetingForm(request.POST or None, families=_member_families(poktan), identity=identity)
+    # A tick list needs the head's name only: the No. KK stays masked for everyone here.
+    form = MeetingForm(request.POST or None, families=_member_families(poktan), identity=False)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

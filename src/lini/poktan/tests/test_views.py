@@ -124,9 +124,14 @@ def test_forming_a_group_on_the_page(client: Client) -> None:
     assert response.url == poktan.get_absolute_url()
     assert poktan.events.get().happened_on == dt.date(2019, 2, 1)
     edit = reverse("poktan:poktan_edit", kwargs={"pk": poktan.pk})
-    client.post(edit, {"kind": "bkr", "name": "Remaja Mandiri", "chair": "Ibu Ani"})
+    client.post(edit, {"kind": "bkr", "name": "Remaja Mandiri", "chair": "Ibu Ani", "version": "1"})
     poktan.refresh_from_db()
     assert (poktan.chair, poktan.formed_on, poktan.version) == ("Ibu Ani", None, 2)
+    # A second person still holding the form of version 1: refused, the first change kept.
+    response = client.post(edit, {"kind": "bkr", "name": "Remaja Lain", "version": "1"})
+    assert "Someone else changed this group since you opened it" in response.content.decode()
+    poktan.refresh_from_db()
+    assert (poktan.name, poktan.chair, poktan.version) == ("Remaja Mandiri", "Ibu Ani", 2)
     assert client.get(reverse("poktan:poktan_create", kwargs={"code": CIRUAS})).status_code == 404
     assert client.get(reverse("poktan:poktan_create", kwargs={"code": PULO})).status_code == 403
 

@@ -33,7 +33,7 @@ CASES: dict[str, Case] = {
     "poktan:poktan_edit": Case(
         lambda w: {"pk": _poktan(w).pk},
         method="post",
-        data={"kind": "bkb", "name": "Melati Baru", "chair": "Ibu Ani"},
+        data={"kind": "bkb", "name": "Melati Baru", "chair": "Ibu Ani", "version": "1"},
         effect=lambda w: Poktan.objects.get(pk=_poktan(w).pk).name == "Melati Baru",
     ),
     "poktan:member_add": Case(
