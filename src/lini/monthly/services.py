@@ -292,7 +292,15 @@ def monthly_approve(
     comment: str = "",
     version: int | None = None,
 ) -> MonthlyInput:
-    """Approve a submitted input: the month is locked."""
+    """Approve a submitted input: the month is locked. Nobody approves an input they submitted
+    themselves (a regency officer may enter and approve, but not the same report)."""
+    if actor is not None and (
+        MonthlyInput.objects.filter(pk=monthly_input.pk, submitted_by=actor).exists()
+    ):
+        raise ValidationError(
+            _("You submitted this input yourself; another approver must decide on it."),
+            code="own",
+        )
     return _transition(
         actor=actor, monthly_input=monthly_input, action=Action.APPROVE,
         allowed_from=(MonthlyStatus.SUBMITTED,),

@@ -196,7 +196,7 @@ def input_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 village=found.village,
                 month=found.month,
                 values=form.values(),
-                version=found.version if version is None else version,
+                version=-1 if version is None else version,  # a form without it is stale
             )
         except ValidationError as error:
             _errors_into(form, error)
@@ -225,7 +225,9 @@ def _decide(
             for message in errors:
                 messages.error(request, message)
         return redirect(found)
-    kwargs = {"version": form.cleaned_data.get("version")}
+    # The version the user saw: a decision on data they have not seen is refused.
+    version = form.cleaned_data.get("version")
+    kwargs = {"version": -1 if version is None else version}
     if step is not services.monthly_submit:
         kwargs["comment"] = form.cleaned_data.get("comment") or ""
     try:

@@ -274,3 +274,17 @@ def test_prefill_counts_cadres_and_poktan_and_keeps_last_months_kelompok_kb(
     assert initial["bkr_exist"] == initial["bkl_exist"] == 0
     assert initial["kelompok_kb_exist"] == 12
     assert initial["bkb_reported"] == 0
+
+
+def test_nobody_approves_what_they_submitted_themselves() -> None:
+    officer = make_user(Role.REGENCY_OFFICER, KAB_SERANG)
+    item = make_input(SINGAMERTA, NOV)
+    submitted = services.monthly_submit(actor=officer, monthly_input=item, version=item.version)
+    with pytest.raises(ValidationError) as refused:
+        services.monthly_approve(actor=officer, monthly_input=submitted, version=submitted.version)
+    assert refused.value.code == "own"
+    other = make_user(Role.REGENCY_OFFICER, KAB_SERANG)
+    approved = services.monthly_approve(
+        actor=other, monthly_input=submitted, version=submitted.version
+    )
+    assert approved.locked

@@ -200,19 +200,24 @@ def test_workflow_through_the_pages(client: Client) -> None:
     detail = client.get(item.get_absolute_url())
     assert detail.context["can_decide"]
     send_back = reverse("monthly:input_send_back", kwargs={"pk": item.pk})
-    client.post(send_back, {"comment": ""})
+    client.post(send_back, {"comment": "", **_seen(item)})
     assert MonthlyInput.objects.get(pk=item.pk).status == MonthlyStatus.SUBMITTED
-    client.post(send_back, {"comment": "UPPKA belum lapor?"})
+    client.post(send_back, {"comment": "UPPKA belum lapor?", **_seen(item)})
     item.refresh_from_db()
     assert (item.status, item.comment) == (MonthlyStatus.SENT_BACK, "UPPKA belum lapor?")
 
     client.force_login(counsellor)
-    client.post(reverse("monthly:input_submit", kwargs={"pk": item.pk}))
+    client.post(reverse("monthly:input_submit", kwargs={"pk": item.pk}), _seen(item))
     client.force_login(officer)
-    client.post(reverse("monthly:input_approve", kwargs={"pk": item.pk}))
+    approve = reverse("monthly:input_approve", kwargs={"pk": item.pk})
+    client.post(approve)  # a form that does not say which version was seen: refused
+    assert MonthlyInput.objects.get(pk=item.pk).status == MonthlyStatus.SUBMITTED
+    client.post(approve, _seen(item))
     assert MonthlyInput.objects.get(pk=item.pk).locked
     assert client.get(item.get_absolute_url()).context["can_reopen"]
-    client.post(reverse("monthly:input_reopen", kwargs={"pk": item.pk}), {"comment": "salah"})
+    client.post(
+        reverse("monthly:input_reopen", kwargs={"pk": item.pk}), {"comment": "salah", **_seen(item)}
+    )
     assert MonthlyInput.objects.get(pk=item.pk).status == MonthlyStatus.DRAFT
 
 
@@ -225,7 +230,7 @@ def test_province_officer_sees_and_approves_but_gets_no_form(client: Client) -> 
     assert client.get(reverse("monthly:input_edit", kwargs={"pk": item.pk})).status_code == 403
     create = reverse("monthly:input_create", kwargs={"code": PULO, "month": "2019-11"})
     assert client.post(create, FORM).status_code == 403
-    client.post(reverse("monthly:input_approve", kwargs={"pk": item.pk}))
+    client.post(reverse("monthly:input_approve", kwargs={"pk": item.pk}), _seen(item))
     assert MonthlyInput.objects.get(pk=item.pk).locked
 
 
@@ -253,3 +258,8 @@ def test_the_list_page_of_a_national_administrator_shows_the_provinces(client: C
     body = response.content.decode()
     assert "?region=36&amp;month=2019-11" in body
     assert "Desa Singamerta" in body  # waiting for approval
+
+
+def _seen(item: MonthlyInput) -> dict[str, str]:
+    """What a decision form posts back: the version the page showed."""
+    return {"version": str(MonthlyInput.objects.get(pk=item.pk).version)}

@@ -54,22 +54,30 @@ CASES: dict[str, Case] = {
     "monthly:input_submit": Case(
         lambda w: {"pk": w.extra["monthly_draft"].pk},
         method="post",
+        data=lambda w: _seen(w, "monthly_draft"),
         effect=lambda w: _status(w, "monthly_draft") == MonthlyStatus.SUBMITTED,
     ),
     "monthly:input_approve": Case(
         lambda w: {"pk": w.extra["monthly_submitted"].pk},
         method="post",
+        data=lambda w: _seen(w, "monthly_submitted"),
         effect=lambda w: _status(w, "monthly_submitted") == MonthlyStatus.APPROVED,
     ),
     "monthly:input_send_back": Case(
         lambda w: {"pk": w.extra["monthly_submitted_2"].pk},
         method="post",
-        data={"comment": "BKR lapor terlalu banyak"},
+        data=lambda w: {**_seen(w, "monthly_submitted_2"), "comment": "BKR lapor terlalu banyak"},
         effect=lambda w: _status(w, "monthly_submitted_2") == MonthlyStatus.SENT_BACK,
     ),
     "monthly:input_reopen": Case(
         lambda w: {"pk": w.extra["monthly_approved"].pk},
         method="post",
+        data=lambda w: _seen(w, "monthly_approved"),
         effect=lambda w: _status(w, "monthly_approved") == MonthlyStatus.DRAFT,
     ),
 }
+
+
+def _seen(world: World, key: str) -> dict[str, str]:
+    """The version the page showed: what a decision form posts back."""
+    return {"version": str(MonthlyInput.objects.get(pk=world.extra[key].pk).version)}

@@ -196,7 +196,8 @@ def world() -> World:
 
 def _call(client: Client, name: str, case: Case, world: World):  # type: ignore[no-untyped-def]
     url = reverse(name, kwargs=case.kwargs(world)) + case.query
-    return getattr(client, case.method)(url, case.data)
+    data = case.data(world) if callable(case.data) else case.data
+    return getattr(client, case.method)(url, data)
 
 
 def _snapshot(world: World) -> tuple[object, ...]:

@@ -47,7 +47,7 @@ class Case:
 
     kwargs: Callable[[World], dict[str, object]] = lambda w: {}
     method: str = "get"
-    data: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str] | Callable[[World], dict[str, str]] = field(default_factory=dict)
     query: str = ""
     denied: bool = True
     effect: Callable[[World], bool] = _always
