@@ -1,7 +1,7 @@
 """The Kampung KB classification (Dasar / Berkembang / Mandiri / Berkelanjutan) and the
 completeness checklist, as pure functions of a profile and the figures of its village.
 
-The algorithm is the 2021 Kampung KB portal's (DOMAIN.md §7.11, ``classification/kampung.sql``):
+The algorithm follows the 2021 Kampung KB portal's (DOMAIN.md §7.11, ``classification/kampung.sql``):
 twelve variables are scored 1-4, three indices are their means, and the class follows from which
 indices reach 3.
 
@@ -19,6 +19,11 @@ open-ended first and last bands are exact as written (``<30``, ``>50``, ``>12.1`
   (9.05 → 2, 12.1 → 2); ``x > 12.1`` → 1.
 - A percentage with no denominator (no PUS couple, no user, no family registered) scores 1:
   missing data never earns a better class.
+
+**Poktan participation** is Lini's reading, to be checked against the portal [INF]: the share of
+the village's families that belong to at least one poktan (membership not ended). DOMAIN.md names
+the variable but not its formula; a per-programme rate (BKB families over families with an
+under-five, and so on) would be the other plausible reading.
 
 Counts have no gaps: funding sources 0/1/2-4/>4; poktan programmes present (of BKB, BKR, BKL,
 UPPKA, PIK-R) 0/1-2/3-4/5; sarana (secretariat, active Rumah DataKu) 0/1/2 → 1/2/3; PLKB

@@ -159,8 +159,8 @@ def kampung_save(
     version: int | None = None,
 ) -> KampungKB:
     """Create the Kampung KB of ``village`` or change it. ``version`` is the version the user's
-    form was filled from: a profile changed since then is refused (None: no check, as in an
-    import). Saving the same values again changes nothing (no new version, no audit entry)."""
+    form was filled from: a profile changed since then is refused (0: the form was for a new
+    profile, refused if one exists by now; None: no check, as in an import). Saving the same values again changes nothing (no new version, no audit entry)."""
     if village.level != RegionLevel.VILLAGE:
         raise ValidationError({"village": _("A Kampung KB belongs to a village.")})
     if actor is not None:

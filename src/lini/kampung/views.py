@@ -119,6 +119,7 @@ def kampung_create(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 village=village,
                 values=form.values(),
+                version=0,  # a new profile: refused if someone created one meanwhile
             )
         except ValidationError as error:
             _errors_into(form, error)

@@ -84,6 +84,20 @@ def test_a_stale_form_is_refused(village: Region) -> None:
     assert stored.version == 2
 
 
+def test_a_form_for_a_new_profile_is_refused_when_one_was_created_meanwhile(
+    village: Region,
+) -> None:
+    first = services.kampung_save(
+        actor=None, village=village, values=singamerta_values(), version=0
+    )
+    with pytest.raises(ValidationError):
+        services.kampung_save(
+            actor=None, village=village, values=singamerta_values(work_plan=False), version=0
+        )
+    assert KampungKB.objects.get() == first
+    assert KampungKB.objects.get().work_plan is True
+
+
 def test_scope_and_role_are_checked(village: Region) -> None:
     tangerang = make_user(Role.REGENCY_OFFICER, "36.03")
     with pytest.raises(PermissionDenied):
