@@ -87,27 +87,27 @@ def _linked_account(
         return None
     if current is not None and current.username == username:
         return current
-    account = User.objects.filter(username=username).first()
+    # One answer for "no such account", "another role" and "elsewhere": linking must not
+    # become a way to list the accounts and roles of other regions.
+    refusal = ValidationError(
+        {
+            "user": _(
+                "%(name)s is not an account you can link here: it must be an account of a "
+                "%(needed)s assigned only to regions inside yours."
+            )
+            % {"name": username, "needed": Role(role).label}
+        }
+    )
+    account = User.objects.filter(username=username, role=role).first()
     if account is None:
-        raise ValidationError({"user": _("There is no account %(name)s.") % {"name": username}})
-    if account.role != role:
-        raise ValidationError(
-            {
-                "user": _("The account %(name)s has the role %(role)s; %(needed)s is needed.")
-                % {
-                    "name": username,
-                    "role": Role(account.role).label,
-                    "needed": Role(role).label,
-                }
-            }
-        )
+        raise refusal
+    codes = list(account.assignments.values_list("region__code", flat=True))
+    if not codes:  # an account with no region cannot be anybody's counsellor or cadre
+        raise refusal
     if actor is not None:
         own = scope.user_scope(actor)
-        codes = account.assignments.values_list("region__code", flat=True)
         if not all(own.covers(code) for code in codes):
-            raise ValidationError(
-                {"user": _("The account %(name)s works outside your regions.") % {"name": username}}
-            )
+            raise refusal
     if taken_by.filter(user=account).exists():
         raise ValidationError(
             {
@@ -172,11 +172,7 @@ def counsellor_save(
                 others = others.exclude(pk=counsellor.pk)
             holder = others.first()
             if holder is not None:
-                problem(
-                    "nip",
-                    _("The NIP %(nip)s is already that of %(name)s.")
-                    % {"nip": nip, "name": holder.name},
-                )
+                problem("nip", _("This NIP is already registered for another counsellor."))
     if kind not in CounsellorKind.values:
         problem("kind", _("Choose PKB or PLKB."))
     if district.level != RegionLevel.DISTRICT:

@@ -21,6 +21,7 @@ from lini.accounts.roles import Action
 from lini.core import clock
 from lini.regions.models import Region, RegionLevel
 from lini.regions.selectors import region_ancestors, region_get, subtree_q
+from lini.register.identity import mask
 from lini.workforce import selectors, services
 from lini.workforce.forms import CadreForm, CounsellorForm
 from lini.workforce.models import Cadre, Counsellor
@@ -72,6 +73,8 @@ def counsellor_list(request: HttpRequest) -> HttpResponse:
         Prefetch("villages", queryset=visible_villages.order_by("code"), to_attr="shown_villages")
     ).order_by("name", "pk")
     page = Paginator(counsellors, 50).get_page(request.GET.get("page"))
+    for counsellor in page:
+        counsellor.nip_shown = _nip_shown(request, counsellor)
     districts = _districts(request.user, Action.VIEW)
     return render(
         request,
@@ -85,6 +88,16 @@ def counsellor_list(request: HttpRequest) -> HttpResponse:
             "can_add": _districts(request.user, Action.CHANGE).exists(),
         },
     )
+
+
+def _nip_shown(request: HttpRequest, counsellor: Counsellor) -> str:
+    """The NIP (it encodes birth date and sex) whole for roles that may see identities, else
+    masked."""
+    if not counsellor.nip:
+        return ""
+    if scope.can(request.user, Action.VIEW_IDENTITY, counsellor.district):
+        return counsellor.nip
+    return mask(counsellor.nip)
 
 
 def _counsellor_for(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Counsellor:
@@ -101,6 +114,7 @@ def _counsellor_for(request: HttpRequest, pk: int, action: Action = Action.VIEW)
 
 def counsellor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counsellor = _counsellor_for(request, pk)
+    counsellor.nip_shown = _nip_shown(request, counsellor)
     due = selectors.counsellor_due(counsellor, clock.today())
     rows = [
         {"due": d, "people": selectors.village_people(d.village)}

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from lini.accounts.models import User
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
 from lini.audit.models import AuditEntry
@@ -152,7 +153,8 @@ def test_bad_counsellor_values_are_reported_on_their_fields() -> None:
 
     with pytest.raises(ValidationError) as excinfo:
         make_counsellor(CIRUAS, nip=NIP, name="Second")
-    assert errors_of(excinfo)["nip"] == [f"The NIP {NIP} is already that of Holder."]
+    # The message names nobody: an NIP must not tell who holds it elsewhere.
+    assert errors_of(excinfo)["nip"] == ["This NIP is already registered for another counsellor."]
     with pytest.raises(ValidationError) as excinfo:
         make_counsellor(CIRUAS, nip="198513122010012003")
     assert "19851312 is no date" in errors_of(excinfo)["nip"][0]
@@ -166,16 +168,18 @@ def test_the_linked_account_must_be_a_counsellor_in_the_actors_scope() -> None:
     own = make_user(Role.COUNSELLOR, CIRUAS, username="pkb.ciruas")
     make_user(Role.CADRE, SINGAMERTA, username="kader.singamerta")
     make_user(Role.COUNSELLOR, PASAR_KEMIS, username="pkb.pasarkemis")
-    cases = {
-        "nobody": "There is no account nobody.",
-        "kader.singamerta": "The account kader.singamerta has the role Cadre (PPKBD, Sub-PPKBD, "
-        "poktan); Field counsellor (PKB/PLKB) is needed.",
-        "pkb.pasarkemis": "The account pkb.pasarkemis works outside your regions.",
-    }
-    for username, message in cases.items():
+    User.objects.create_user(username="pkb.nowhere", role=Role.COUNSELLOR)  # no region
+    # No such account, another role, another regency, no region: one and the same answer, so
+    # that linking tells nothing about the accounts of other regions.
+    for username in ("nobody", "kader.singamerta", "pkb.pasarkemis", "pkb.nowhere"):
         with pytest.raises(ValidationError) as excinfo:
             counsellor_save(actor=officer, name="Budi", district=region(CIRUAS), username=username)
-        assert errors_of(excinfo) == {"user": [message]}
+        assert errors_of(excinfo) == {
+            "user": [
+                f"{username} is not an account you can link here: it must be an account of a "
+                "Field counsellor (PKB/PLKB) assigned only to regions inside yours."
+            ]
+        }
     counsellor = counsellor_save(
         actor=officer, name="Budi", district=region(CIRUAS), username="pkb.ciruas"
     )

@@ -188,3 +188,19 @@ def test_the_village_include_renders_with_the_people_dict(client: Client) -> Non
     assert "Siti Hasanah" in html
     assert "Euis" in html
     assert reverse("workforce:cadre_list", args=[SINGAMERTA]) in html
+
+
+def test_the_nip_is_masked_for_roles_that_may_not_see_identities(client: Client) -> None:
+    counsellor = make_counsellor(CIRUAS, SINGAMERTA, nip=NIP)
+    masked = NIP[:4] + "*" * 10 + NIP[-4:]
+    for role, code, shown in (
+        (Role.CADRE, SINGAMERTA, masked),
+        (Role.PROVINCE_OFFICER, "36", masked),
+        (Role.DISTRICT_OFFICER, CIRUAS, NIP),
+    ):
+        client.force_login(make_user(role, code))
+        for url in (counsellor.get_absolute_url(), reverse("workforce:counsellor_list")):
+            page = client.get(url).content.decode()
+            assert shown in page, (role, url)
+            if shown == masked:
+                assert NIP not in page, (role, url)
