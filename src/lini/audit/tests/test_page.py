@@ -52,3 +52,15 @@ def test_roles_that_administer_no_one_may_not_open_it(client: Client, role: str)
     code = {Role.PROVINCE_OFFICER: "36"}.get(role, SINGAMERTA)
     client.force_login(make_user(role, code))
     assert client.get(reverse("audit:entry_list")).status_code == 403
+
+
+def test_identity_numbers_in_the_entries_are_masked_on_the_page(client: Client) -> None:
+    audit_record(actor=None, action=AuditAction.CHANGE, model="register.family",
+                 region_code=SINGAMERTA, before={"member 3604094808820013": {"name": "Euis"}},
+                 after={"nip": "198503122010012003"})  # fmt: skip
+    client.force_login(make_user(Role.REGENCY_OFFICER, KAB_SERANG))
+    page = client.get(reverse("audit:entry_list")).content.decode()
+    assert "3604********0013" in page
+    assert "1985**********2003" in page
+    assert "3604094808820013" not in page
+    assert "198503122010012003" not in page
