@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from django.utils.translation import gettext
+
 from lini.accounts.models import User
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
@@ -75,10 +77,17 @@ def test_each_row_is_saved_or_refused_with_its_reasons(tmp_path: Path) -> None:
     assert (report.rows_read, report.rows_rejected) == (8, 6)
     assert report.counts == {"rw_created": 2, "rw_updated": 0, "rw_unchanged": 0}
     by_line = {p.line: (p.column, p.message) for p in report.problems}
-    assert by_line[4] == ("kode_desa", "the same record as row 2 of this file")
+    assert by_line[4] == (
+        "kode_desa",
+        gettext("the same record as row %(line)d of this file") % {"line": 2},
+    )
     assert by_line[5][0] == ""
     assert by_line[6][0] == "kode_desa"
-    assert f"a {RegionLevel.VILLAGE.label} is needed" in by_line[6][1]
+    assert by_line[6][1] == gettext("%(code)s is a %(level)s; a %(wanted)s is needed here") % {
+        "code": CIRUAS,
+        "level": RegionLevel.DISTRICT.label,
+        "wanted": RegionLevel.VILLAGE.label,
+    }
     assert by_line[7][0] == "nomor"
     assert by_line[8][0] == "nomor"
     assert by_line[9][0] == "kode_desa"
