@@ -20,6 +20,7 @@ from lini.kampung.models import KampungKB
 from lini.poktan.models import Poktan
 from lini.regions.models import Region, RegionLevel
 from lini.regions.selectors import region_ancestors, region_get
+from lini.web.forms import errors_into
 
 
 def kampung_list(request: HttpRequest) -> HttpResponse:
@@ -91,16 +92,6 @@ def kampung_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _errors_into(form: KampungForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            visible = field in form.fields and not form.fields[field].widget.is_hidden
-            form.add_error(field if visible else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 @require_http_methods(["GET", "POST"])
 def kampung_create(request: HttpRequest, code: str) -> HttpResponse:
     village = region_get(code=code)
@@ -122,7 +113,7 @@ def kampung_create(request: HttpRequest, code: str) -> HttpResponse:
                 version=0,  # a new profile: refused if someone created one meanwhile
             )
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error)
         else:
             messages.success(request, _("Kampung KB created."))
             return redirect(kampung)
@@ -151,7 +142,7 @@ def kampung_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     version=version,
                 )
             except ValidationError as error:
-                _errors_into(form, error)
+                errors_into(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(kampung)

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,15 +30,7 @@ from lini.regions.selectors import region_ancestors, region_get
 from lini.register.choices import Method
 from lini.register.identity import mask
 from lini.register.models import Couple
-
-
-def _errors_into(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+from lini.web.forms import errors_into
 
 
 def _region_param(request: HttpRequest) -> Region | None:
@@ -115,7 +106,7 @@ def _facility_saved(
             active=data["active"],
         )  # type: ignore[arg-type]  # fmt: skip
     except ValidationError as error:
-        _errors_into(form, error)
+        errors_into(form, error)
         return None
 
 
@@ -230,7 +221,7 @@ def service_create(request: HttpRequest, couple_pk: int) -> HttpResponse:
                 provider=data["provider"], notes=data["notes"],
             )  # type: ignore[arg-type]  # fmt: skip
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error)
         else:
             if service.event is None:
                 messages.success(request, _("Service recorded; the KB status stays the same."))

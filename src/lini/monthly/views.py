@@ -21,6 +21,7 @@ from lini.monthly.forms import DecisionForm, MonthlyInputForm
 from lini.monthly.models import MonthlyInput, MonthlyStatus
 from lini.regions.models import Region, RegionLevel
 from lini.regions.selectors import region_ancestors, region_get
+from lini.web.forms import errors_into
 
 
 def parse_month(text: str) -> dt.date | None:
@@ -111,15 +112,6 @@ def _input_for(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> M
     return found
 
 
-def _errors_into(form: MonthlyInputForm | DecisionForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 @require_http_methods(["GET", "POST"])
 def input_create(request: HttpRequest, code: str, month: str) -> HttpResponse:
     village, first = _village_month(code, month)
@@ -143,7 +135,7 @@ def input_create(request: HttpRequest, code: str, month: str) -> HttpResponse:
                 version=None,
             )
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error)
         else:
             messages.success(request, _("Saved as a draft. Submit it when it is complete."))
             return redirect(saved)
@@ -199,7 +191,7 @@ def input_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 version=-1 if version is None else version,  # a form without it is stale
             )
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(found)

@@ -4,7 +4,6 @@ visit. Views only read the request and call the selectors and services."""
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,19 +27,11 @@ from lini.regions.selectors import region_ancestors, region_get, subtree_q
 from lini.register.choices import Relation
 from lini.register.identity import mask
 from lini.register.models import Family, Member
+from lini.web.forms import errors_into
 
 
 def _shown(number: str, *, identity: bool) -> str:
     return number if identity else mask(number)
-
-
-def _errors_into(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def poktan_list(request: HttpRequest) -> HttpResponse:
@@ -158,7 +149,7 @@ def _save_poktan(
             version=None if poktan is None else (data.get("version") or -1),
         )  # fmt: skip
     except ValidationError as error:
-        _errors_into(form, error)
+        errors_into(form, error)
         return None
 
 
@@ -230,7 +221,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                     joined_on=form.cleaned_data["joined_on"],
                 )
             except ValidationError as error:
-                _errors_into(form, error)
+                errors_into(form, error)
             else:
                 messages.success(
                     request,
@@ -286,7 +277,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
                 notes=data["notes"],
             )  # fmt: skip
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error)
         else:
             messages.success(request, _("Meeting recorded."))
             return redirect(poktan)
@@ -307,7 +298,7 @@ def guidance_create(request: HttpRequest, pk: int) -> HttpResponse:
                 notes=data["notes"],
             )  # fmt: skip
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error)
         else:
             messages.success(request, _("Guidance visit recorded."))
             return redirect(poktan)

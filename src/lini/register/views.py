@@ -26,6 +26,7 @@ from lini.register.forms import FamilyForm, MemberForm, StatusForm
 from lini.register.identity import mask, nik_warnings
 from lini.register.models import Couple, Family, Member
 from lini.register.records import FamilyRecord, MemberRecord, StatusRecord
+from lini.web.forms import errors_into
 
 
 def _shown(number: str, *, identity: bool) -> str:
@@ -108,21 +109,12 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _errors_into(form: FamilyForm | MemberForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _saved(request: HttpRequest, form: FamilyForm | MemberForm, record: FamilyRecord) -> bool:
     """Save the changed family; on refusal put the reasons into the form."""
     try:
         services.family_save(actor=request.user, record=record)  # type: ignore[arg-type]
     except ValidationError as error:
-        _errors_into(form, error)
+        errors_into(form, error)
         return False
     messages.success(request, _("Saved."))
     return True
@@ -167,7 +159,7 @@ def family_create(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 family = services.family_save(actor=request.user, record=record)  # type: ignore[arg-type]
             except ValidationError as error:
-                _errors_into(family_form, error)
+                errors_into(family_form, error)
             else:
                 messages.success(request, _("Family registered."))
                 return redirect(family)

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from lini.core import clock
 from lini.regions.models import Region, RegionLevel
 from lini.regions.selectors import region_ancestors, region_get, subtree_q
 from lini.register.identity import mask
+from lini.web.forms import errors_into
 from lini.workforce import selectors, services
 from lini.workforce.forms import CadreForm, CounsellorForm
 from lini.workforce.models import Cadre, Counsellor
@@ -34,15 +34,6 @@ def _village(code: str) -> Region:
     if village is None or village.level != RegionLevel.VILLAGE:
         raise Http404
     return village
-
-
-def _errors_into(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _districts(user: Any, action: Action) -> QuerySet[Region]:
@@ -171,7 +162,7 @@ def _counsellor_saved(
             username=data["user"], active=data["active"],
         )  # fmt: skip
     except ValidationError as error:
-        _errors_into(form, error)
+        errors_into(form, error)
         return None
 
 
@@ -295,7 +286,7 @@ def _cadre_saved(
             since=data["since"], username=data["user"], active=data["active"],
         )  # fmt: skip
     except ValidationError as error:
-        _errors_into(form, error)
+        errors_into(form, error)
         return None
 
 
