@@ -18,6 +18,9 @@ from lini.regions.services import bundled_wilayah_csv, read_wilayah_csv, regions
 def _fast_test_settings(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Rewriting a village's indicator counts after every change costs a few milliseconds each;
+    # the suite makes thousands of changes. Tests of the counts turn it on (``live_counts``).
+    settings.LINI_COUNTS_LIVE = False
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +42,9 @@ def login(client: Client) -> Callable[[User], Client]:
         return client
 
     return _login
+
+
+@pytest.fixture
+def live_counts(settings) -> None:  # type: ignore[no-untyped-def]
+    """The indicator counts follow every change, as in production."""
+    settings.LINI_COUNTS_LIVE = True

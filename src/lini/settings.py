@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "lini.poktan",
     "lini.kb",
     "lini.monthly",
+    "lini.indicators",
     "lini.web",
     "lini.demo",
 ]
@@ -216,6 +217,19 @@ try:
     LINI_TODAY = dt.date.fromisoformat(_today) if _today else None
 except ValueError as exc:
     raise ImproperlyConfigured(f"LINI_TODAY must be a date as YYYY-MM-DD, not {_today!r}") from exc
+
+# Indicators: the first month that carries counts (YYYY-MM); counts run to a year after today.
+_counts_from = env_str("LINI_COUNTS_FROM", "2018-01")
+try:
+    LINI_COUNTS_FROM = dt.date.fromisoformat(_counts_from + "-01")
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"LINI_COUNTS_FROM must be a month as YYYY-MM, not {_counts_from!r}"
+    ) from exc
+
+# Rewrite the counts of a village in the same transaction as every change (always, but for most
+# tests, which turn it off for speed).
+LINI_COUNTS_LIVE = True
 
 # Field work: a poktan group counts as active when it met within this many months.
 LINI_POKTAN_ACTIVE_MONTHS = env_int("LINI_POKTAN_ACTIVE_MONTHS", default=3, minimum=1)

@@ -16,5 +16,6 @@ urlpatterns = [
     path("pelayanan/", include("lini.kb.urls")),
     path("laporan-bulanan/", include("lini.monthly.urls")),
     path("audit/", include("lini.audit.urls")),
+    path("indikator/", include("lini.indicators.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from lini.audit.context import current_ip
@@ -23,6 +24,17 @@ if TYPE_CHECKING:
     from lini.accounts.models import User
 
 GENESIS = "0" * 64
+
+# Sent inside the transaction of every recorded change of data (create, change, delete and the
+# monthly approval steps), with the model label and the region code of the change: figures
+# derived from the data (the indicator counts) are brought up to date in the same transaction.
+data_changed = Signal()
+WRITES = frozenset(
+    {
+        AuditAction.CREATE, AuditAction.CHANGE, AuditAction.DELETE, AuditAction.APPROVE,
+        AuditAction.SEND_BACK, AuditAction.REOPEN,
+    }
+)  # fmt: skip
 
 
 def _plain(value: Any) -> Any:
@@ -111,6 +123,8 @@ def audit_record(
         head.last_hash = entry.hash
         head.entries += 1
         head.save(update_fields=["last_hash", "entries"])
+        if entry.action in WRITES:
+            data_changed.send(sender=AuditEntry, model=entry.model, region_code=region_code)
     return entry
 
 

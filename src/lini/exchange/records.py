@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from lini.exchange.cells import CellError, is_blank, parse_date, parse_sixteen_digits, text
 from lini.exchange.registry import DataKind, ImportContext, ImportReport, RowProblem
+from lini.indicators.services import counts_deferred
 from lini.regions.codes import RegionCodeError, normalise_code
 
 if TYPE_CHECKING:
@@ -238,7 +239,11 @@ class RecordKind(DataKind):
         seen: dict[tuple[str, ...], int] = {}
         # A real import commits row by row (each row is its own transaction, so locks such as
         # the audit trail's are held for one row only); a dry run is one transaction, rolled back.
-        with transaction.atomic() if context.dry_run else contextlib.nullcontext():
+        with (
+            transaction.atomic() if context.dry_run else contextlib.nullcontext(),
+            # Each touched village's counts rewritten once, at the end (a dry run: not at all).
+            counts_deferred(discard=context.dry_run),
+        ):
             for row in rows:
                 report.rows_read += 1
                 problems, outcome, warnings = self._one(row, context, seen)

@@ -27,6 +27,7 @@ from lini.exchange.registry import (
     RowProblem,
     register_kind,
 )
+from lini.indicators.services import counts_deferred, counts_refresh
 from lini.regions.models import Region, RegionLevel
 from lini.regions.selectors import subtree_q
 from lini.register.choices import (
@@ -286,6 +287,9 @@ class _RegisterImport:
             )
             if self.context.dry_run:
                 transaction.set_rollback(True)
+            else:  # the counts of the villages this batch wrote, once at the end of the import
+                rejected = {r.kk_number for r, _p in result.rejected}
+                counts_refresh(r.village_id for r in records if r.kk_number not in rejected)
         self.counts.add(result.counts)
         for record, family_problems_ in result.rejected:
             problems: dict[int, list[RowProblem]] = {}
@@ -304,7 +308,8 @@ class RegisterKind(DataKind):
     personal = True
 
     def import_rows(self, rows: Iterator[Row], context: ImportContext) -> ImportReport:
-        return _RegisterImport(context).run(rows)
+        with counts_deferred(discard=context.dry_run):
+            return _RegisterImport(context).run(rows)
 
     def export_rows(self, *, user: User | None, region: Region) -> Iterator[Sequence[Any]]:
         members = Member.objects.filter(subtree_q([region.code], field="family__village__code"))

@@ -15,6 +15,7 @@ from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record, changed_only, snapshot
 from lini.core import clock
+from lini.indicators.services import counts_refresh
 from lini.regions.models import Region, RegionLevel
 from lini.register.choices import EventSource, KBStatus, NotUsingReason
 from lini.register.models import ContraceptiveEvent, Couple, Family
@@ -69,6 +70,8 @@ def family_save(*, actor: User, record: FamilyRecord) -> Family:
         if result.rejected:
             raise ValidationError([p.message for p in result.rejected[0][1]])
         family = Family.objects.select_related("village").get(kk_number=record.kk_number)
+        if stored is not None and stored.village_id != family.village_id:
+            counts_refresh([stored.village_id])  # the family moved: its old village too
         after = _audit_view(family_record(family))
         if before is None:
             audit_record(

@@ -21,6 +21,7 @@ from lini.accounts.roles import Action, Role
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_delete, audit_record, changed_only, snapshot
 from lini.core import clock
+from lini.indicators.services import counts_refresh
 from lini.regions.codes import is_within
 from lini.regions.models import Region, RegionLevel
 from lini.workforce.models import Cadre, CadreKind, Counsellor, CounsellorKind, IPeKBLevel
@@ -219,6 +220,9 @@ def counsellor_save(
     }  # fmt: skip
     with transaction.atomic():
         before = counsellor_view(counsellor) if counsellor is not None else None
+        looked_after = (
+            set(counsellor.villages.values_list("pk", flat=True)) if counsellor else set()
+        )
         target = counsellor or Counsellor()
         for field, value in values.items():
             setattr(target, field, value)
@@ -228,6 +232,8 @@ def counsellor_save(
         target.save()
         target.villages.set(villages)
         _audit(actor, target, before, counsellor_view(target), region_code=district.code)
+        # The villages before and after: who looks after them changed.
+        counts_refresh(looked_after | {v.pk for v in villages})
     return target
 
 
@@ -244,8 +250,10 @@ def counsellor_delete(*, actor: Actor, counsellor: Counsellor) -> None:
             % {"name": counsellor.name}
         )
     with transaction.atomic():
+        looked_after = list(counsellor.villages.values_list("pk", flat=True))
         audit_delete(actor=actor, obj=counsellor, region_code=counsellor.district.code)
         counsellor.delete()
+        counts_refresh(looked_after)
 
 
 # Cadres -------------------------------------------------------------------------------------
