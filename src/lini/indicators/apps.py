@@ -12,3 +12,4 @@ class IndicatorsConfig(AppConfig):
         from lini.indicators.services import refresh_after_change
 
         data_changed.connect(refresh_after_change, dispatch_uid="lini_counts_refresh")
+        from lini.indicators import exchange  # noqa: F401

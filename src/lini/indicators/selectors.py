@@ -1,0 +1,361 @@
+"""Reading indicator values, their counts and their targets.
+
+Values are computed from :class:`~lini.indicators.models.VillageMonthCount` summed over the
+villages of each region, in one GROUP BY query for any number of regions (never one query per
+region, never a scan of the register).
+
+A period is a month (``YYYY-MM``: states at the month's end, flows of the month) or a year
+(``YYYY``: flows summed January to December; states at December, or, while December is still
+ahead, at the current month, the latest month whose figures are not a projection; a year wholly
+in the future takes its December, which then only projects today's data forward).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from lini.accounts import scope
+from lini.accounts.roles import Action
+from lini.core import clock
+from lini.indicators.achievement import achievement_pct, band, shown
+from lini.indicators.catalog import is_flow
+from lini.indicators.models import Indicator, Target, VillageMonthCount
+from lini.regions.models import Region, RegionLevel
+from lini.regions.selectors import subtree_q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lini.accounts.models import User
+
+# The level names of the command line (``--level``).
+LEVELS: dict[str, int] = {
+    "provinsi": RegionLevel.PROVINCE,
+    "kabupaten": RegionLevel.REGENCY,
+    "kecamatan": RegionLevel.DISTRICT,
+    "desa": RegionLevel.VILLAGE,
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """``text`` as typed (``2019-11`` or ``2019``); flows are summed over ``first``..``last``
+    (first days of months), states are read at ``state``."""
+
+    text: str
+    first: dt.date
+    last: dt.date
+    state: dt.date
+
+    @property
+    def year(self) -> int:
+        return self.first.year
+
+    @property
+    def is_year(self) -> bool:
+        return self.first != self.last
+
+
+def period_parse(text: str) -> Period:
+    """A period from ``YYYY-MM`` or ``YYYY``; ValueError with a message otherwise."""
+    text = (text or "").strip()
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        year, month = int(text[:4]), int(text[5:])
+        if 1 <= month <= 12 and year >= 1900:
+            day = dt.date(year, month, 1)
+            return Period(text=text, first=day, last=day, state=day)
+    elif re.fullmatch(r"\d{4}", text) and int(text) >= 1900:
+        year = int(text)
+        december = dt.date(year, 12, 1)
+        current = clock.today().replace(day=1)
+        state = current if current.year == year and current < december else december
+        return Period(text=text, first=dt.date(year, 1, 1), last=december, state=state)
+    raise ValueError(
+        _("%(value)s is not a period; write a month as YYYY-MM or a year as YYYY")
+        % {"value": text[:20]}
+    )
+
+
+def current_period() -> Period:
+    return period_parse(clock.today().strftime("%Y-%m"))
+
+
+# Weights -------------------------------------------------------------------------------------
+
+
+def weight(raw: Any) -> Fraction:
+    """A weight of a numerator or denominator key: a number or a fraction ``"1/15"``."""
+    if isinstance(raw, bool):
+        raise ValueError(_("%(value)s is not a number") % {"value": raw})
+    if isinstance(raw, int | float | Decimal):
+        return Fraction(str(raw))
+    if isinstance(raw, str):
+        try:
+            return Fraction(raw.strip())
+        except (ValueError, ZeroDivisionError):
+            pass
+    raise ValueError(_("%(value)s is not a number or a fraction such as 1/15") % {"value": raw})
+
+
+def terms(spec: dict[str, Any] | None) -> dict[str, Fraction]:
+    return {key: weight(w) for key, w in (spec or {}).items()}
+
+
+def _decimal(value: Fraction) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+@dataclass(frozen=True)
+class Value:
+    """An indicator's value for a region and a period (None when the denominator is 0)."""
+
+    code: str
+    value: Decimal | None
+    numerator: Decimal
+    denominator: Decimal | None  # None: the indicator has no denominator
+
+    @property
+    def shown(self) -> Decimal | None:
+        return shown(self.value)
+
+
+def value_of(indicator: Indicator, totals: dict[str, int]) -> Value:
+    """``indicator`` computed from the summed counts of one region."""
+    num = sum((w * totals.get(k, 0) for k, w in terms(indicator.numerator).items()), Fraction(0))
+    den_terms = terms(indicator.denominator)
+    den = (
+        sum((w * totals.get(k, 0) for k, w in den_terms.items()), Fraction(0))
+        if den_terms
+        else None
+    )
+    factor = Fraction(str(indicator.factor))
+    if den is None:
+        value: Decimal | None = _decimal(num * factor)
+    elif den == 0:
+        value = None
+    else:
+        value = _decimal(num / den * factor)
+    return Value(
+        code=indicator.code,
+        value=value,
+        numerator=_decimal(num),
+        denominator=None if den is None else _decimal(den),
+    )
+
+
+def indicators_all() -> list[Indicator]:
+    return list(Indicator.objects.order_by("position", "code"))
+
+
+def keys_of(indicators: Iterable[Indicator]) -> set[str]:
+    return {k for i in indicators for k in (*i.numerator, *(i.denominator or {}))}
+
+
+# Counts ------------------------------------------------------------------------------------
+
+
+def _period_q(period: Period, keys: Iterable[str]) -> Q:
+    keys = set(keys)
+    flows = sorted(k for k in keys if is_flow(k))
+    states = sorted(keys - set(flows))
+    if not period.is_year:
+        return Q(month=period.state, key__in=sorted(keys))
+    return Q(month=period.state, key__in=states) | Q(
+        month__range=(period.first, period.last), key__in=flows
+    )
+
+
+def _code_width(root: Region, level: int) -> int:
+    if level == root.level:
+        return len(root.code)
+    sample = (
+        Region.objects.filter(subtree_q([root.code]), level=level)
+        .values_list("code", flat=True)
+        .first()
+    )
+    return len(sample) if sample else 0
+
+
+def regions_at_level(
+    *, root: Region, level: int, user: User | AnonymousUser | None = None
+) -> QuerySet[Region]:
+    """The regions of ``level`` in ``root``'s subtree (``root`` itself at its own level), cut to
+    ``user``'s scope when one is given."""
+    if level < root.level:
+        raise ValueError(
+            _("%(code)s is a %(level)s; choose its level or one below it")
+            % {"code": root.code, "level": root.get_level_display()}
+        )
+    regions = Region.objects.filter(subtree_q([root.code]), level=level).order_by("code")
+    if user is not None:
+        regions = scope.restrict(regions, user, Action.VIEW, field="code")
+    return regions
+
+
+def region_totals(
+    *, root: Region, level: int, period: Period, keys: Iterable[str], width: int | None = None
+) -> dict[str, dict[str, int]]:
+    """The counts ``keys`` summed over the villages of every region of ``level`` under ``root``
+    (code -> key -> total) for ``period``, in one query. Regions with no counts are left out.
+    ``width``: the length of the codes of ``level`` when the caller knows it."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    width = width or _code_width(root, level)
+    rows = VillageMonthCount.objects.filter(
+        subtree_q([root.code], field="village__code"), _period_q(period, keys)
+    )
+    totals: dict[str, dict[str, int]] = defaultdict(dict)
+    if level == root.level:
+        for key, total in (
+            rows.values("key").annotate(total=Sum("value")).values_list("key", "total")
+        ):
+            totals[root.code][key] = total
+        return dict(totals)
+    grouped = (
+        rows.annotate(prefix=Substr("village__code", 1, width))
+        .values("prefix", "key")
+        .annotate(total=Sum("value"))
+        .values_list("prefix", "key", "total")
+    )
+    for prefix, key, total in grouped:
+        totals[prefix][key] = total
+    return dict(totals)
+
+
+def region_counts(*, region: Region, period: Period, keys: Iterable[str]) -> dict[str, int]:
+    """The counts ``keys`` of one region for ``period``."""
+    return region_totals(root=region, level=region.level, period=period, keys=keys).get(
+        region.code, {}
+    )
+
+
+def indicator_values(
+    *, region: Region, period: Period | str, indicators: Sequence[Indicator] | None = None
+) -> dict[str, Value]:
+    """Every indicator (or ``indicators``) of ``region`` for ``period``. The caller has checked
+    the user's right to view the region."""
+    if isinstance(period, str):
+        period = period_parse(period)
+    indicators = list(indicators) if indicators is not None else indicators_all()
+    totals = region_counts(region=region, period=period, keys=keys_of(indicators))
+    return {i.code: value_of(i, totals) for i in indicators}
+
+
+def indicator_values_by_region(
+    *,
+    root: Region,
+    level: int,
+    period: Period | str,
+    indicators: Sequence[Indicator] | None = None,
+    user: User | AnonymousUser | None = None,
+) -> list[tuple[Region, dict[str, Value]]]:
+    """Every indicator for every region of ``level`` under ``root`` (cut to ``user``'s scope),
+    in region code order, from one query of the counts."""
+    if isinstance(period, str):
+        period = period_parse(period)
+    indicators = list(indicators) if indicators is not None else indicators_all()
+    regions = list(regions_at_level(root=root, level=level, user=user))
+    if not regions:
+        return []
+    totals = region_totals(
+        root=root, level=level, period=period, keys=keys_of(indicators),
+        width=len(regions[0].code),
+    )  # fmt: skip
+    return [
+        (region, {i.code: value_of(i, totals.get(region.code, {})) for i in indicators})
+        for region in regions
+    ]
+
+
+# Targets -----------------------------------------------------------------------------------
+
+
+def targets_of(*, regions: Iterable[Region], year: int) -> dict[tuple[int, str], Decimal]:
+    """(region id, indicator code) -> target of ``year``, in one query."""
+    ids = [r.pk for r in regions]
+    rows = Target.objects.filter(region_id__in=ids, year=year).values_list(
+        "region_id", "indicator__code", "value"
+    )
+    return {(region, code): value for region, code, value in rows}
+
+
+def targets_visible_to(user: User | AnonymousUser | None) -> QuerySet[Target]:
+    return scope.restrict(
+        Target.objects.select_related("indicator", "region"), user, Action.VIEW,
+        field="region__code",
+    )  # fmt: skip
+
+
+@dataclass
+class Row:
+    """One line of the indicator table: a region, an indicator, its value, target and
+    achievement."""
+
+    region: Region
+    indicator: Indicator
+    value: Value
+    target: Decimal | None
+    achievement: Decimal | None
+    colour: str = field(default="")
+
+    def as_dict(self, period: Period) -> dict[str, Any]:
+        return {
+            "region_code": self.region.code,
+            "region_name": self.region.name,
+            "period": period.text,
+            "indicator": self.indicator.code,
+            "value": plain(self.value.shown),
+            "target": plain(self.target),
+            "achievement_pct": plain(self.achievement),
+        }
+
+
+TABLE_COLUMNS = (
+    "region_code", "region_name", "period", "indicator", "value", "target", "achievement_pct",
+)  # fmt: skip
+
+
+def plain(number: Decimal | None) -> str:
+    """A number as text: whole numbers without decimals, others as they are ("" for None)."""
+    if number is None:
+        return ""
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f")
+
+
+def indicator_rows(
+    *,
+    root: Region,
+    level: int,
+    period: Period,
+    user: User | AnonymousUser | None = None,
+    indicators: Sequence[Indicator] | None = None,
+) -> Iterator[Row]:
+    """The indicator table: one row per region of ``level`` under ``root`` and indicator, with
+    the target of the period's year and the achievement."""
+    indicators = list(indicators) if indicators is not None else indicators_all()
+    table = indicator_values_by_region(
+        root=root, level=level, period=period, indicators=indicators, user=user
+    )
+    targets = targets_of(regions=[r for r, _v in table], year=period.year)
+    for region, values in table:
+        for indicator in indicators:
+            value = values[indicator.code]
+            target = targets.get((region.pk, indicator.code))
+            pct = achievement_pct(value.value, target, indicator.direction)
+            yield Row(region, indicator, value, target, pct, band(pct))
