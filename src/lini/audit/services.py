@@ -151,9 +151,23 @@ def audit_change(
     )  # fmt: skip
 
 
+def delete_with_audit(
+    *, actor: User | AnonymousUser | None, obj: models.Model, region_code: str
+) -> AuditEntry:
+    """Delete ``obj`` and record it (with its last values) once it is gone, so that what follows
+    the change (the counts) sees the database without it."""
+    before, label, pk, description = snapshot(obj), obj._meta.label_lower, obj.pk, str(obj)
+    obj.delete()
+    return audit_record(
+        actor=actor, action=AuditAction.DELETE, model=label, object_id=pk,
+        description=description, region_code=region_code, before=before,
+    )  # fmt: skip
+
+
 def audit_delete(
     *, actor: User | AnonymousUser | None, obj: models.Model, region_code: str
 ) -> AuditEntry:
+    """Record the deletion of ``obj`` before it happens (prefer :func:`delete_with_audit`)."""
     return audit_record(
         actor=actor, action=AuditAction.DELETE, obj=obj, region_code=region_code,
         before=snapshot(obj),

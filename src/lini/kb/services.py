@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
-from lini.audit.services import audit_change, audit_delete, snapshot
+from lini.audit.services import audit_change, delete_with_audit, snapshot
 from lini.core import clock
 from lini.kb.choices import KIND_LEVELS, FacilityKind, FacilityLevel, Ownership, VisitType
 from lini.kb.models import Facility, Service
@@ -319,9 +319,7 @@ def service_delete(*, actor: User | None, service: Service) -> None:
                     "delete those visits first."
                 )
             )
-        audit_delete(actor=actor, obj=service, region_code=village.code)
-        service.delete()
+        delete_with_audit(actor=actor, obj=service, region_code=village.code)
         if event is not None and event.source != EventSource.COLLECTION:
-            audit_delete(actor=actor, obj=event, region_code=village.code)
-            event.delete()
+            delete_with_audit(actor=actor, obj=event, region_code=village.code)
             couple_status_refresh(couple=couple)

@@ -19,7 +19,7 @@ from lini.accounts import scope
 from lini.accounts.models import User
 from lini.accounts.roles import Action, Role
 from lini.audit.models import AuditAction
-from lini.audit.services import audit_delete, audit_record, changed_only, snapshot
+from lini.audit.services import audit_record, changed_only, delete_with_audit, snapshot
 from lini.core import clock
 from lini.indicators.services import counts_refresh
 from lini.regions.codes import is_within
@@ -251,8 +251,7 @@ def counsellor_delete(*, actor: Actor, counsellor: Counsellor) -> None:
         )
     with transaction.atomic():
         looked_after = list(counsellor.villages.values_list("pk", flat=True))
-        audit_delete(actor=actor, obj=counsellor, region_code=counsellor.district.code)
-        counsellor.delete()
+        delete_with_audit(actor=actor, obj=counsellor, region_code=counsellor.district.code)
         counts_refresh(looked_after)
 
 
@@ -364,8 +363,7 @@ def cadre_delete(*, actor: Actor, cadre: Cadre) -> None:
             % {"name": cadre.name}
         )
     with transaction.atomic():
-        audit_delete(actor=actor, obj=cadre, region_code=cadre.village.code)
-        cadre.delete()
+        delete_with_audit(actor=actor, obj=cadre, region_code=cadre.village.code)
 
 
 def _audit(
