@@ -116,10 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers work while an import writes; IMMEDIATE avoids upgrade deadlocks.
+        # WAL lets readers work while an import writes; IMMEDIATE avoids upgrade deadlocks; a
+        # 64 MB page cache (SQLite's default is 2 MB) keeps index updates of bulk writes in memory.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            "PRAGMA busy_timeout=5000;"
+            "PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536;"
         ),
         "transaction_mode": "IMMEDIATE",
     }

@@ -14,7 +14,7 @@ from lini.kampung.synthetic import kampung_generate
 from lini.kb.synthetic import kb_generate
 from lini.monthly.synthetic import monthly_generate
 from lini.poktan.synthetic import poktan_generate
-from lini.regions.models import Region
+from lini.regions.models import Region, RegionLevel
 from lini.regions.services import LoadReport, bundled_wilayah_csv, read_wilayah_csv, regions_load
 from lini.register.models import Family
 from lini.register.synthetic import Parameters, population_generate
@@ -79,6 +79,18 @@ def demo_field_work_ensure(*, seed: int = 2019) -> dict[str, dict[str, int]]:
     }
     demo_people_link()
     return counts
+
+
+def demo_counts_ensure() -> int | None:
+    """The indicator counts of Banten, built once after the bulk-generated data (None: they
+    exist already; later changes keep them fresh)."""
+    from lini.indicators.models import VillageMonthCount
+    from lini.indicators.services import counts_rebuild
+
+    if VillageMonthCount.objects.filter(village__code__startswith="36.").exists():
+        return None
+    villages = Region.objects.filter(code__startswith="36.", level=RegionLevel.VILLAGE)
+    return counts_rebuild(village_ids=list(villages.order_by("pk").values_list("pk", flat=True)))
 
 
 # Demo accounts that are people of the program: (username, district code, village code or "").

@@ -15,9 +15,9 @@ every service given with a method, removals excluded). One service is assumed to
 one pill cycle (1/15 CYP), one dozen condoms (12/120 = 1/10 CYP), one three-monthly injection
 (1/4 CYP; the register does not tell 1-monthly from 3-monthly injections), one CuT-380A IUD (4.6),
 one 3-year implant (2.5), one sterilisation (10, the usual figure for Asia) and one MAL
-counselling (1/4). Traditional methods add nothing. Caveat: a repeat visit (kunjungan ulang) of an
-IUD or implant user counts as a service with that method and so adds the device's CYP again; a
-count of insertions only would remove that (see the report to the counts' owner).
+counselling (1/4). Traditional methods add nothing. The long-acting methods (IUD, implant, MOW,
+MOP) count only the services that start them (``svc_first_m_<method>``: new acceptor or switch),
+so a check-up visit of an IUD user does not add the device's CYP again.
 """
 
 from __future__ import annotations
@@ -62,10 +62,10 @@ INSTITUTIONS = ("ppkbd", "sub_ppkbd", "kelompok_kb", "bkb", "bkr", "bkl", "uppka
 
 # CYP per service with the method (see the module's docstring).
 CYP_WEIGHTS: dict[str, str] = {
-    "svc_m_iud": "4.6",
-    "svc_m_implan": "2.5",
-    "svc_m_mow": "10",
-    "svc_m_mop": "10",
+    "svc_first_m_iud": "4.6",
+    "svc_first_m_implan": "2.5",
+    "svc_first_m_mow": "10",
+    "svc_first_m_mop": "10",
     "svc_m_suntik": "1/4",
     "svc_m_pil": "1/15",
     "svc_m_kondom": "1/10",
@@ -285,7 +285,7 @@ COUNT_KEYS: frozenset[str] = frozenset(
         "families_10_24", "families_60plus", "poktan_families", "kampung", "kampung_rdk",
         "counsellors", "counsellor_assigned", "cadres", "ppkbd", "monthly_expected",
         "monthly_sent", "monthly_approved",
-        *(f"{p}_{m}" for m, *_r in METHODS for p in ("pa", "pb", "svc_m")),
+        *(f"{p}_{m}" for m, *_r in METHODS for p in ("pa", "pb", "svc_m", "svc_first_m")),
         *(f"nonuser_{r}" for r, *_r in REASONS),
         *(f"svc_{v}" for v in VISIT_TYPES),
         *(f"{p}_{k}" for k, _l in POKTAN_KINDS

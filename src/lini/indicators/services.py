@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import transaction
 
+from lini.core.bulk import bulk_insert, db_value
 from lini.indicators.counts import village_counts
 from lini.indicators.models import VillageMonthCount
 
@@ -73,14 +74,19 @@ def counts_deferred(*, discard: bool = False) -> Iterator[None]:
 
 def _rewrite(village_ids: list[int]) -> None:
     computed = village_counts(village_ids)
-    rows = [
-        VillageMonthCount(village_id=village, month=month, key=key, value=value)
+    month_value = {  # a date as the database stores it, once per month
+        month: db_value(VillageMonthCount, "month", month)
+        for tally in computed.values()
+        for month, _key in tally
+    }
+    rows = (
+        (village, month_value[month], key, value)
         for village, tally in computed.items()
         for (month, key), value in tally.items()
-    ]
+    )
     with transaction.atomic():
         VillageMonthCount.objects.filter(village_id__in=village_ids).delete()
-        VillageMonthCount.objects.bulk_create(rows, batch_size=2000)
+        bulk_insert(VillageMonthCount, ("village", "month", "key", "value"), rows)
 
 
 def counts_rebuild(*, village_ids: list[int] | None = None) -> int:

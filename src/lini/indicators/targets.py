@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
-from lini.audit.services import audit_change, audit_delete, snapshot
+from lini.audit.services import audit_change, delete_with_audit, snapshot
 from lini.indicators.catalog import COUNT_KEYS
 from lini.indicators.models import Direction, Indicator, Target
 from lini.indicators.selectors import weight
@@ -89,8 +89,7 @@ def target_save(
 def target_delete(*, actor: User | AnonymousUser | None, target: Target) -> None:
     _require(actor, target.region)
     with transaction.atomic():
-        audit_delete(actor=actor, obj=target, region_code=target.region.code)
-        target.delete()
+        delete_with_audit(actor=actor, obj=target, region_code=target.region.code)
 
 
 # The catalog ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from lini.accounts import scope
 from lini.accounts.models import User
 from lini.accounts.roles import Role
 from lini.demo.services import DEMO_PASSWORD, DEMO_USERS
+from lini.indicators.models import VillageMonthCount
 from lini.kampung.models import KampungKB
 from lini.kb.models import Facility, Service
 from lini.monthly.models import MonthlyInput
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.django_db
 def _demo_database(settings) -> None:  # type: ignore[no-untyped-def]
     # The suite may run on PostgreSQL through LINI_DATABASE_URL; here that is the test database.
     settings.DATABASE_URL = settings.DEFAULT_DATABASE_URL
+    settings.LINI_TODAY = dt.date(2019, 11, 1)  # as `lini demo` runs (core.demo_env)
 
 
 def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
@@ -48,6 +50,9 @@ def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
     for model in (Poktan, PoktanMeeting, KampungKB, Facility, Service):
         assert model.objects.exists(), model
     assert MonthlyInput.objects.filter(month=dt.date(2019, 10, 1)).exists()
+    # The indicator counts of every village, built once for the bulk-generated data.
+    assert VillageMonthCount.objects.filter(month=dt.date(2019, 10, 1), key="pus").exists()
+    assert "Indicator counts: exist" not in text
     field = (Counsellor.objects.count(), Poktan.objects.count(), Service.objects.count())
 
     cadre.set_password("changed-by-the-user-1")
@@ -57,6 +62,7 @@ def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
     assert User.objects.count() == len(DEMO_USERS)
     assert "exists, password unchanged" in again.getvalue()
     assert "Population: exists" in again.getvalue()
+    assert "Indicator counts: exist" in again.getvalue()
     assert (Counsellor.objects.count(), Poktan.objects.count(), Service.objects.count()) == field
     cadre.refresh_from_db()
     assert cadre.check_password("changed-by-the-user-1")

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from lini.demo.services import (
     DEMO_PASSWORD,
     DEMO_SCALE,
+    demo_counts_ensure,
     demo_field_work_ensure,
     demo_population_ensure,
     demo_regions_load,
@@ -83,6 +84,11 @@ class Command(BaseCommand):
                 f"{population.couples_created:,} couples (synthetic, scale {scale})",
             )
         accounts = demo_users_ensure()
+        counted = demo_counts_ensure()
+        self._step(
+            "Indicator counts",
+            "exist (kept fresh by every change)" if counted is None else f"{counted:,} villages",
+        )
         field = demo_field_work_ensure()
         self._step(
             "Field work",
