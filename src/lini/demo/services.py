@@ -82,15 +82,18 @@ def demo_field_work_ensure(*, seed: int = 2019) -> dict[str, dict[str, int]]:
 
 
 def demo_counts_ensure() -> int | None:
-    """The indicator counts of Banten, built once after the bulk-generated data (None: they
-    exist already; later changes keep them fresh)."""
+    """The indicator counts of Banten, built once after the bulk-generated data, and Banten's
+    2019 targets (None: they exist already; later changes keep them fresh)."""
     from lini.indicators.models import VillageMonthCount
     from lini.indicators.services import counts_rebuild
+    from lini.indicators.synthetic import targets_generate
 
     if VillageMonthCount.objects.filter(village__code__startswith="36.").exists():
         return None
     villages = Region.objects.filter(code__startswith="36.", level=RegionLevel.VILLAGE)
-    return counts_rebuild(village_ids=list(villages.order_by("pk").values_list("pk", flat=True)))
+    rebuilt = counts_rebuild(village_ids=list(villages.order_by("pk").values_list("pk", flat=True)))
+    targets_generate(province=Region.objects.get(code="36"))  # the 2019 agreement, from them
+    return rebuilt
 
 
 # Demo accounts that are people of the program: (username, district code, village code or "").

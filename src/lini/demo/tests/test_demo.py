@@ -12,7 +12,8 @@ from lini.accounts import scope
 from lini.accounts.models import User
 from lini.accounts.roles import Role
 from lini.demo.services import DEMO_PASSWORD, DEMO_USERS
-from lini.indicators.models import VillageMonthCount
+from lini.indicators.models import Target, VillageMonthCount
+from lini.indicators.selectors import indicator_values
 from lini.kampung.models import KampungKB
 from lini.kb.models import Facility, Service
 from lini.monthly.models import MonthlyInput
@@ -53,6 +54,11 @@ def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
     # The indicator counts of every village, built once for the bulk-generated data.
     assert VillageMonthCount.objects.filter(month=dt.date(2019, 10, 1), key="pus").exists()
     assert "Indicator counts: exist" not in text
+    # The 2019 agreement: Kab. Serang and Kab. Tangerang are behind on CPR, as in 2019.
+    for code in ("36.04", "36.03"):
+        value = indicator_values(region=Region.objects.get(code=code), period="2019-10")["cpr"]
+        target = Target.objects.get(indicator__code="cpr", region__code=code, year=2019)
+        assert value.value < target.value, code
     field = (Counsellor.objects.count(), Poktan.objects.count(), Service.objects.count())
 
     cadre.set_password("changed-by-the-user-1")
