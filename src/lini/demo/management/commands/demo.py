@@ -84,11 +84,6 @@ class Command(BaseCommand):
                 f"{population.couples_created:,} couples (synthetic, scale {scale})",
             )
         accounts = demo_users_ensure()
-        counted = demo_counts_ensure()
-        self._step(
-            "Indicator counts",
-            "exist (kept fresh by every change)" if counted is None else f"{counted:,} villages",
-        )
         field = demo_field_work_ensure()
         self._step(
             "Field work",
@@ -98,6 +93,11 @@ class Command(BaseCommand):
             f"{field['kb']['facilities_created']:,} facilities, "
             f"{field['kb']['services_created']:,} KB services, "
             f"{field['monthly']['inputs']:,} monthly inputs (new this run)",
+        )
+        counted = demo_counts_ensure()
+        self._step(
+            "Indicator counts",
+            "exist (kept fresh by every change)" if counted is None else f"{counted:,} villages",
         )
         self._step("Accounts", f"password for new demo accounts: {DEMO_PASSWORD}")
         for spec, created in accounts:
