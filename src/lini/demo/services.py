@@ -47,7 +47,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 
 
-DEMO_SCALE = 0.05  # a twentieth of Banten's people: ready in well under a minute
+DEMO_SCALE = 0.05  # a twentieth of Banten's people: the register is ready in about 30 s
 
 
 def demo_population_ensure(*, scale: float, seed: int = 2019) -> WriteCounts | None:
