@@ -228,6 +228,10 @@ except ValueError as exc:
         f"LINI_COUNTS_FROM must be a month as YYYY-MM, not {_counts_from!r}"
     ) from exc
 
+# Ranking "where is it behind": weights of the composite gap, as JSON over
+# lini.indicators.ranking.WEIGHTS (e.g. {"mcpr": 2, "no_counsellor": 0}); empty: the defaults.
+LINI_RANK_WEIGHTS = env_str("LINI_RANK_WEIGHTS", "{}")
+
 # Rewrite the counts of a village in the same transaction as every change (always, but for most
 # tests, which turn it off for speed).
 LINI_COUNTS_LIVE = True

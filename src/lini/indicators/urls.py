@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lini.indicators import views
+from lini.indicators import views, views_rank, views_report
 
 app_name = "indicators"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("katalog/", views.indicator_catalog, name="indicator_catalog"),
     path("katalog/baru/", views.indicator_edit, name="indicator_create"),
     path("katalog/<slug:code>/ubah/", views.indicator_edit, name="indicator_edit"),
+    path("laporan/", views_report.report_monthly, name="report_monthly"),
+    path("peringkat/", views_rank.rank_list, name="rank_list"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from lini.audit.models import AuditEntry
 from lini.indicators.models import Indicator, Target
 from lini.indicators.targets import target_save
 from lini.regions.models import Region
@@ -18,6 +19,13 @@ NEW_INDICATOR = {
 
 CASES: dict[str, Case] = {
     "indicators:indicator_list": Case(query=f"?region={KAB_TANGERANG}&period=2019-10"),
+    "indicators:rank_list": Case(query=f"?region={KAB_TANGERANG}&level=kecamatan&year=2019"),
+    "indicators:report_monthly": Case(
+        query=f"?region={KAB_TANGERANG}&period=2019-10&format=csv",
+        effect=lambda w: AuditEntry.objects.filter(
+            model="indicators.monthly_report", region_code=KAB_TANGERANG, action="export"
+        ).exists(),
+    ),
     "indicators:target_edit": Case(
         query=f"?region={KAB_TANGERANG}&year=2019",
         method="post",
