@@ -13,12 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lini.accounts import scope
-from lini.accounts.models import User
-from lini.accounts.roles import Action
+from lini.indicators.management.commands._options import level_under, viewer
 from lini.indicators.selectors import LEVELS, TABLE_COLUMNS, indicator_rows, period_parse
 from lini.regions.selectors import region_get
 
@@ -42,21 +39,8 @@ class Command(BaseCommand):
             period = period_parse(options["period"])
         except ValueError as exc:
             raise CommandError(f"--period: {exc}") from exc
-        level = LEVELS[options["level"]]
-        if level < region.level:
-            raise CommandError(
-                f"--level: {region.code} lies below the level {options['level']}; "
-                "choose its own level or one below it"
-            )
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                raise CommandError(f"--user: no active account {options['user']!r}")
-            try:
-                scope.require(user, Action.VIEW, region)
-            except PermissionDenied as exc:
-                raise CommandError(f"{user.username} may not view {region.code}") from exc
+        level = level_under(region, options["level"])
+        user = viewer(options["user"], region)
         rows = [
             row.as_dict(period)
             for row in indicator_rows(root=region, level=level, period=period, user=user)

@@ -17,13 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from lini.accounts import scope
-from lini.accounts.models import User
-from lini.accounts.roles import Action
+from lini.indicators.management.commands._options import level_under, viewer
 from lini.indicators.ranking import CSV_COLUMNS, csv_row, rank_regions
 from lini.indicators.selectors import LEVELS
 from lini.regions.selectors import region_get
@@ -52,21 +49,8 @@ class Command(BaseCommand):
         year = options["year"]
         if not 1900 <= year <= 2100:
             raise CommandError(f"--year: {year} is not a year between 1900 and 2100")
-        level = LEVELS[options["level"]]
-        if level < region.level:
-            raise CommandError(
-                f"--level: {region.code} lies below the level {options['level']}; "
-                "choose its own level or one below it"
-            )
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                raise CommandError(f"--user: no active account {options['user']!r}")
-            try:
-                scope.require(user, Action.VIEW, region)
-            except PermissionDenied as exc:
-                raise CommandError(f"{user.username} may not view {region.code}") from exc
+        level = level_under(region, options["level"])
+        user = viewer(options["user"], region)
         with translation.override(options["language"] or settings.LANGUAGE_CODE):
             ranked = rank_regions(root=region, level=level, year=year, user=user)
             buffer = io.StringIO()

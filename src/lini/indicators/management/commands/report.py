@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lini.accounts.models import User
+from lini.indicators.management.commands._options import viewer
 from lini.indicators.report import monthly_report, report_period, report_region_check
 from lini.indicators.report_writers import FORMATS, report_export
 from lini.regions.selectors import region_get
@@ -53,11 +53,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--format: give csv, xlsx or pdf (the file {output.name} does not tell)"
             )
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                raise CommandError(f"--user: no active account {options['user']!r}")
+        user = viewer(options["user"], region)
         report = monthly_report(region=region, period=period)
         try:
             exported = report_export(actor=user, report=report, fmt=fmt)
