@@ -7,13 +7,16 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
@@ -43,6 +46,13 @@ HEADER = ["kode_wilayah", "tahun", "indikator", "target"]
 def _english() -> Iterator[None]:
     with translation.override("en"):
         yield
+
+
+def shown(response: HttpResponse, message: str, values: dict[str, Any] | None = None) -> str:
+    """``message`` as the page shows it: in the response's language, HTML-escaped."""
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        text = translation.gettext(message)
+    return escape(text % values if values else text)
 
 
 def ind(code: str) -> Indicator:
@@ -182,7 +192,10 @@ def test_the_indicator_page_shows_value_target_and_colour(client: Client) -> Non
     assert "band-biru" in body
     assert "120,00%" in body
     bad = client.get(reverse("indicators:indicator_list") + f"?region={CIRUAS}&period=2019-99")
-    assert "YYYY-MM" in bad.content.decode()
+    assert shown(
+        bad, "%(value)s is not a period; write a month as YYYY-MM or a year as YYYY",
+        {"value": "2019-99"},
+    ) in bad.content.decode()  # fmt: skip
     assert (
         client.get(reverse("indicators:indicator_list") + f"?region={KUTA_JAYA}").status_code == 403
     )
@@ -204,7 +217,9 @@ def test_the_target_page_saves_every_indicator_at_once(client: Client) -> None:
     }  # mcpr left empty: removed  # fmt: skip
     refused = client.post(url, {"target_cpr": "62", "target_pus": "-3"})
     assert refused.status_code == 200
-    assert "from 0" in refused.content.decode()
+    assert shown(refused, "A target is a number from 0 up to 9,999,999,999.") in (
+        refused.content.decode()
+    )
     assert Target.objects.get(indicator__code="cpr").value == Decimal("61.5")  # all or nothing
     province = make_user(Role.PROVINCE_OFFICER, BANTEN)
     client.force_login(province)
@@ -220,7 +235,7 @@ def test_a_national_administrator_adds_an_indicator_from_the_counts(client: Clie
         "unit": "%", "direction": "naik", "position": "5",
     }  # fmt: skip
     bad = client.post(reverse("indicators:indicator_create"), {**data, "numerator": '{"px": 1}'})
-    assert "Unknown count key(s): px" in bad.content.decode()
+    assert shown(bad, "Unknown count key(s): %(keys)s.", {"keys": "px"}) in bad.content.decode()
     response = client.post(reverse("indicators:indicator_create"), data)
     assert response.status_code == 302
     made = Indicator.objects.get(code="pa_long_modern")
