@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lini.indicators import views, views_rank, views_report
+from lini.indicators import views, views_dashboard, views_rank, views_report
 
 app_name = "indicators"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("katalog/<slug:code>/ubah/", views.indicator_edit, name="indicator_edit"),
     path("laporan/", views_report.report_monthly, name="report_monthly"),
     path("peringkat/", views_rank.rank_list, name="rank_list"),
+    path("dasbor/", views_dashboard.dashboard, name="dashboard"),
 ]

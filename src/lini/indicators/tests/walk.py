@@ -19,6 +19,12 @@ NEW_INDICATOR = {
 
 CASES: dict[str, Case] = {
     "indicators:indicator_list": Case(query=f"?region={KAB_TANGERANG}&period=2019-10"),
+    "indicators:dashboard": Case(
+        query=f"?region={KAB_TANGERANG}&period=2019-10&download=csv&chart=children",
+        effect=lambda w: AuditEntry.objects.filter(
+            model="indicators.dashboard", region_code=KAB_TANGERANG, action="export"
+        ).exists(),
+    ),
     "indicators:rank_list": Case(query=f"?region={KAB_TANGERANG}&level=kecamatan&year=2019"),
     "indicators:report_monthly": Case(
         query=f"?region={KAB_TANGERANG}&period=2019-10&format=csv",
