@@ -100,12 +100,13 @@ def weight(raw: Any) -> Fraction:
         raise ValueError(_("%(value)s is not a number") % {"value": raw})
     if isinstance(raw, int | float | Decimal):
         return Fraction(str(raw))
+    refusal = _("%(value)s is not a number or a fraction such as 1/15") % {"value": raw}
     if isinstance(raw, str):
         try:
             return Fraction(raw.strip())
-        except (ValueError, ZeroDivisionError):
-            pass
-    raise ValueError(_("%(value)s is not a number or a fraction such as 1/15") % {"value": raw})
+        except (ValueError, ZeroDivisionError) as exc:
+            raise ValueError(refusal) from exc
+    raise ValueError(refusal)
 
 
 def terms(spec: dict[str, Any] | None) -> dict[str, Fraction]:

@@ -156,12 +156,14 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _month_param(request: HttpRequest) -> dt.date:
+    """The month asked for (``?month=YYYY-MM``); this month when none is given, and also when
+    the one given cannot be read, with a message saying so."""
     raw = request.GET.get("month", "").strip()[:10]
     if raw:
         try:
             return parse_month(raw)
-        except CellError:
-            pass
+        except CellError as error:
+            messages.error(request, _("%(why)s; showing this month.") % {"why": error})
     return clock.today().replace(day=1)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -79,10 +79,17 @@ def _check_scope(actor: Actor, regions: Iterable[Region]) -> None:
 
 
 def _linked_account(
-    actor: Actor, *, username: str, role: str, current: User | None, taken_by: Any
+    actor: Actor,
+    *,
+    username: str,
+    role: str,
+    current: User | None,
+    taken_by: Any,
+    problem: Callable[[str, str], None],
 ) -> User | None:
-    """The account named ``username`` for linking (None for ""), or a ValidationError on
-    "user": it must exist, have ``role``, lie in the actor's scope and not be linked elsewhere."""
+    """The account named ``username`` for linking (None for ""). It must exist, have ``role``,
+    lie in the actor's scope and not be linked elsewhere; else ``problem("user", why)`` is
+    called and None returned."""
     username = username.strip()
     if not username:
         return None
@@ -90,32 +97,23 @@ def _linked_account(
         return current
     # One answer for "no such account", "another role" and "elsewhere": linking must not
     # become a way to list the accounts and roles of other regions.
-    refusal = ValidationError(
-        {
-            "user": _(
-                "%(name)s is not an account you can link here: it must be an account of a "
-                "%(needed)s assigned only to regions inside yours."
-            )
-            % {"name": username, "needed": Role(role).label}
-        }
-    )
+    refusal = _(
+        "%(name)s is not an account you can link here: it must be an account of a "
+        "%(needed)s assigned only to regions inside yours."
+    ) % {"name": username, "needed": Role(role).label}
     account = User.objects.filter(username=username, role=role).first()
-    if account is None:
-        raise refusal
-    codes = list(account.assignments.values_list("region__code", flat=True))
-    if not codes:  # an account with no region cannot be anybody's counsellor or cadre
-        raise refusal
-    if actor is not None:
-        own = scope.user_scope(actor)
-        if not all(own.covers(code) for code in codes):
-            raise refusal
+    # An account with no region cannot be anybody's counsellor or cadre.
+    codes = list(account.assignments.values_list("region__code", flat=True)) if account else []
+    own = scope.user_scope(actor) if actor is not None else None
+    if not codes or (own is not None and not all(own.covers(code) for code in codes)):
+        problem("user", refusal)
+        return None
     if taken_by.filter(user=account).exists():
-        raise ValidationError(
-            {
-                "user": _("The account %(name)s is already linked to someone else.")
-                % {"name": username}
-            }
+        problem(
+            "user",
+            _("The account %(name)s is already linked to someone else.") % {"name": username},
         )
+        return None
     return account
 
 
@@ -198,18 +196,14 @@ def counsellor_save(
         problem("ipekb_level", _("Give the board on which this position is held."))
     if len(ipekb_position) > 60:
         problem("ipekb_position", _("The position is longer than 60 characters."))
-    account = None
-    try:
-        account = _linked_account(
-            actor,
-            username=username,
-            role=Role.COUNSELLOR,
-            current=counsellor.user if counsellor is not None else None,
-            taken_by=Counsellor.objects.exclude(pk=counsellor.pk if counsellor else None),
-        )
-    except ValidationError as error:
-        for message in error.message_dict["user"]:
-            problem("user", message)
+    account = _linked_account(
+        actor,
+        username=username,
+        role=Role.COUNSELLOR,
+        current=counsellor.user if counsellor is not None else None,
+        taken_by=Counsellor.objects.exclude(pk=counsellor.pk if counsellor else None),
+        problem=problem,
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -321,18 +315,14 @@ def cadre_save(
                 _("%(village)s already has a %(kind)s named %(name)s.")
                 % {"village": village.display_name, "kind": CadreKind(kind).label, "name": name},
             )
-    account = None
-    try:
-        account = _linked_account(
-            actor,
-            username=username,
-            role=Role.CADRE,
-            current=cadre.user if cadre is not None else None,
-            taken_by=Cadre.objects.exclude(pk=cadre.pk if cadre else None),
-        )
-    except ValidationError as error:
-        for message in error.message_dict["user"]:
-            problem("user", message)
+    account = _linked_account(
+        actor,
+        username=username,
+        role=Role.CADRE,
+        current=cadre.user if cadre is not None else None,
+        taken_by=Cadre.objects.exclude(pk=cadre.pk if cadre else None),
+        problem=problem,
+    )
     if errors:
         raise ValidationError(errors)
 

@@ -36,7 +36,6 @@ from lini.regions.tests.places import (
 )  # fmt: skip
 
 pytestmark = pytest.mark.django_db
-URLS = "lini.indicators.tests.dashboard_urls"
 PAGE = "/indikator/dasbor/"
 
 
@@ -282,7 +281,6 @@ def test_csv_cells_are_safe_for_spreadsheets() -> None:
 # The page ----------------------------------------------------------------------------------
 
 
-@pytest.mark.urls(URLS)
 def test_page_of_a_regency_officer(counts, client) -> None:  # type: ignore[no-untyped-def]
     client.force_login(make_user(Role.REGENCY_OFFICER, KAB_SERANG))
     response = client.get(PAGE, {"period": "2019-10", "map": "kabupaten"})
@@ -308,7 +306,6 @@ def test_page_of_a_regency_officer(counts, client) -> None:  # type: ignore[no-u
     assert "Kec. Ciruas" in html  # a district below, to drill into
 
 
-@pytest.mark.urls(URLS)
 def test_page_districts_by_achievement(counts, client) -> None:  # type: ignore[no-untyped-def]
     target_save(actor=None, indicator=cpr(), region=region(CIRUAS), year=2019, value="50")
     client.force_login(make_user(Role.COUNSELLOR, CIRUAS))
@@ -325,7 +322,6 @@ def test_page_districts_by_achievement(counts, client) -> None:  # type: ignore[
     assert areas.count(f'fill="{maps.OUT_OF_SCOPE}"') == 154
 
 
-@pytest.mark.urls(URLS)
 def test_page_without_a_map_outside_banten(client, settings) -> None:  # type: ignore[no-untyped-def]
     settings.LINI_TODAY = dt.date(2019, 11, 15)
     Region.objects.create(
@@ -337,7 +333,6 @@ def test_page_without_a_map_outside_banten(client, settings) -> None:  # type: i
     assert response.context["map_svg"] is None
 
 
-@pytest.mark.urls(URLS)
 def test_download_csv_of_the_trend_is_audited(counts, client) -> None:  # type: ignore[no-untyped-def]
     officer = make_user(Role.REGENCY_OFFICER, KAB_SERANG)
     client.force_login(officer)
@@ -354,7 +349,6 @@ def test_download_csv_of_the_trend_is_audited(counts, client) -> None:  # type: 
     assert (entry.actor, entry.region_code, entry.after["chart"]) == (officer, CIRUAS, "trend")
 
 
-@pytest.mark.urls(URLS)
 @pytest.mark.parametrize("chart", ["key", "mix", "children", "map"])
 def test_download_xlsx_of_every_block(counts, client, chart) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
@@ -377,7 +371,6 @@ def test_download_xlsx_of_every_block(counts, client, chart) -> None:  # type: i
         assert codes == expected
 
 
-@pytest.mark.urls(URLS)
 def test_out_of_scope_and_bad_input_are_refused(counts, client) -> None:  # type: ignore[no-untyped-def]
     client.force_login(make_user(Role.REGENCY_OFFICER, KAB_SERANG))
     assert client.get(PAGE, {"region": KAB_TANGERANG}).status_code == 403
@@ -400,7 +393,6 @@ def test_out_of_scope_and_bad_input_are_refused(counts, client) -> None:  # type
     assert response.status_code == 400
 
 
-@pytest.mark.urls(URLS)
 def test_a_national_administrator_starts_at_banten(counts, client) -> None:  # type: ignore[no-untyped-def]
     client.force_login(make_user(Role.NATIONAL_ADMIN))
     response = client.get(PAGE, {"period": "2019-10"})

@@ -8,7 +8,6 @@ is made in the browser.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,60 +20,20 @@ from lini.indicators import maps
 from lini.indicators.tests.helpers import put_counts
 from lini.regions.services import bundled_wilayah_csv, read_wilayah_csv, regions_load
 from lini.regions.tests.places import BANTEN, KUTA_JAYA, PULO, SINGAMERTA
+from lini.web.tests.browser import MARKS, phone_page
+from lini.web.tests.browser import sync_api as browser_api
 
-CHROMIUM = Path(os.environ.get("LINI_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-REQUIRED = bool(os.environ.get("LINI_REQUIRE_BROWSER"))
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.urls("lini.indicators.tests.dashboard_urls"),
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not REQUIRED, reason=f"Chromium not found at {CHROMIUM}"
-    ),
-]
-if REQUIRED:
-    from playwright import sync_api
-else:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = MARKS
+sync_api = browser_api()
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
 def page(live_server, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     regions_load(rows=read_wilayah_csv(bundled_wilayah_csv(), province="36"))
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="id-ID", base_url=live_server.url,
-            accept_downloads=True,
-        )  # fmt: skip
-        blocked: list[str] = []
-
-        def only_local(route) -> None:  # type: ignore[no-untyped-def]
-            if route.request.url.startswith(live_server.url):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_local)
-        yield context.new_page()
-        context.close()
-        browser.close()
-        assert not blocked, f"pages asked for outside resources: {blocked}"
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with phone_page(live_server.url, accept_downloads=True) as page:
+        yield page
 
 
 def test_the_map_of_banten_and_a_png_on_a_phone(page, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]

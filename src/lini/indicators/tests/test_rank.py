@@ -26,13 +26,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.urls import path
+from django.urls import reverse
 from django.utils import translation
 
-from lini import urls as root_urls
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
-from lini.indicators import views_rank
 from lini.indicators.models import Indicator
 from lini.indicators.ranking import WEIGHTS, RankedRegion, rank_regions, weights
 from lini.indicators.targets import target_save
@@ -52,11 +50,7 @@ from lini.regions.tests.places import (
 pytestmark = pytest.mark.django_db
 
 # The page is not in lini/urls.py yet: the tests mount it here (see the report for the line).
-urlpatterns = [
-    path("indikator/peringkat/", views_rank.rank_list, name="rank_list"),
-    *root_urls.urlpatterns,
-]
-URL = "/indikator/peringkat/"
+URL = reverse("indicators:rank_list")
 NOV = dt.date(2019, 11, 1)
 
 
@@ -244,7 +238,6 @@ def test_only_regions_in_the_users_scope_are_ranked() -> None:
 # The page ----------------------------------------------------------------------------------
 
 
-@pytest.mark.urls(__name__)
 def test_the_page_shows_the_ranked_list(client: Client) -> None:
     client.force_login(make_user(Role.DISTRICT_OFFICER, CIRUAS))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the reasons as written in the code
@@ -259,7 +252,6 @@ def test_the_page_shows_the_ranked_list(client: Client) -> None:
     assert '<td class="num" data-label="Score">14.46</td>' in html
 
 
-@pytest.mark.urls(__name__)
 def test_the_page_defaults_to_the_level_below_and_reports_a_bad_level(client: Client) -> None:
     client.force_login(make_user(Role.REGENCY_OFFICER, KAB_SERANG))
     response = client.get(URL, {"region": KAB_SERANG, "year": "2019"})
@@ -273,7 +265,6 @@ def test_the_page_defaults_to_the_level_below_and_reports_a_bad_level(client: Cl
     assert client.get(URL, {"region": "99.99"}).status_code == 404
 
 
-@pytest.mark.urls(__name__)
 def test_the_page_refuses_a_region_outside_the_scope(client: Client) -> None:
     client.force_login(make_user(Role.REGENCY_OFFICER, KAB_SERANG))
     assert client.get(URL, {"region": KAB_TANGERANG, "year": "2019"}).status_code == 403
@@ -282,7 +273,6 @@ def test_the_page_refuses_a_region_outside_the_scope(client: Client) -> None:
     assert client.get(URL, {"region": CIRUAS, "year": "2019"}).status_code == 403
 
 
-@pytest.mark.urls(__name__)
 def test_anonymous_is_sent_to_login(client: Client) -> None:
     assert client.get(URL, {"region": CIRUAS}).status_code == 302
 

@@ -15,14 +15,12 @@ from pypdf import PdfReader
 
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
 from lini.audit.models import AuditAction, AuditEntry
-from lini.indicators import urls as indicator_urls
-from lini.indicators import views_report
 from lini.indicators.report import monthly_report, report_period
 from lini.indicators.report_writers import (
     AUDIT_MODEL,
@@ -43,18 +41,8 @@ from lini.regions.tests.places import (
     PULO,
     SINGAMERTA,
 )
-from lini.urls import urlpatterns as root_patterns
 
-# The page's URL as the project wires it (lini/indicators/urls.py), also before it is wired.
-_indicators = list(indicator_urls.urlpatterns)
-if not any(getattr(p, "name", "") == "report_monthly" for p in _indicators):
-    _indicators.append(path("laporan/", views_report.report_monthly, name="report_monthly"))
-urlpatterns = [
-    *(p for p in root_patterns if getattr(p, "namespace", None) != "indicators"),
-    path("indikator/", include((_indicators, "indicators"))),
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 SEP, OCT = dt.date(2019, 9, 1), dt.date(2019, 10, 1)
 

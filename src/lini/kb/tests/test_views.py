@@ -6,10 +6,12 @@ import pytest
 
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
 from lini.audit.models import AuditEntry
+from lini.core import clock
 from lini.kb.choices import FacilityKind, FacilityLevel, VisitType
 from lini.kb.models import Facility, Service
 from lini.kb.services import service_record
@@ -130,6 +132,14 @@ def test_service_list_filters_and_counts_by_month_method_and_visit(client: Clien
     response = client.get(url, {"month": "2019-11", "visit_type": "ulang"})
     assert [s.couple_id for s in response.context["page"]] == [couple.pk]
     assert client.get(url, {"region": KUTA_JAYA}).status_code == 403
+    # A month that cannot be read: this month is shown, and the page says why.
+    response = client.get(url, {"month": "2019-13"})
+    assert response.context["month"] == clock.today().replace(day=1)
+    assert [str(m) for m in response.context["messages"]] == [
+        gettext("%(why)s; showing this month.")
+        % {"why": gettext("%(value)s is not a month; write it as yyyy-mm (e.g. 2019-11)")
+           % {"value": "2019-13"}}
+    ]  # fmt: skip
 
 
 def test_delete_from_the_page(client: Client) -> None:

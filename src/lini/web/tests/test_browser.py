@@ -5,10 +5,8 @@ Run with ``./dev.sh test-browser`` (``pytest -m browser``); CI installs Chromium
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,61 +14,18 @@ from lini.accounts.roles import Role
 from lini.accounts.tests.factories import TEST_PASSWORD, make_user
 from lini.regions.services import bundled_wilayah_csv, read_wilayah_csv, regions_load
 from lini.regions.tests.places import BANTEN, CIRUAS, KAB_SERANG, KAB_TANGERANG, SINGAMERTA
+from lini.web.tests.browser import MARKS, phone_page
+from lini.web.tests.browser import sync_api as browser_api
 
-CHROMIUM = Path(os.environ.get("LINI_CHROMIUM", "/usr/bin/chromium"))
-# No network: Chromium must not try to reach Google's services on this closed machine.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-# `./dev.sh test-browser` (and so CI) sets LINI_REQUIRE_BROWSER: there a missing browser fails.
-REQUIRED = bool(os.environ.get("LINI_REQUIRE_BROWSER"))
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not REQUIRED, reason=f"Chromium not found at {CHROMIUM}"
-    ),
-]
-if REQUIRED:
-    from playwright import sync_api
-else:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = MARKS
+sync_api = browser_api()
 
 
 @pytest.fixture
 def page(live_server, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # between browser steps are ordinary synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     regions_load(rows=read_wilayah_csv(bundled_wilayah_csv(), province="36"))
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="id-ID", base_url=live_server.url
-        )
-        blocked: list[str] = []
-
-        def only_local(route) -> None:  # type: ignore[no-untyped-def]
-            if route.request.url.startswith(live_server.url):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_local)
-        yield context.new_page()
-        context.close()
-        browser.close()
-        assert not blocked, f"pages asked for outside resources: {blocked}"
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with phone_page(live_server.url) as page:
+        yield page
 
 
 def _fits_the_phone(page) -> bool:  # type: ignore[no-untyped-def]
