@@ -66,8 +66,12 @@ GROUP BY 1
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=0.05)
+    parser.add_argument(
+        "--home", help="keep the database in this folder; a second run reuses its register"
+    )
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="lini-bench-indicators-"))
+    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="lini-bench-indicators-"))
+    home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("LINI_HOME", str(home))
     os.environ.setdefault("LINI_SECRET_KEY", "bench-only-" + "x" * 40)
     os.environ.setdefault("LINI_TODAY", "2019-11-01")
@@ -91,19 +95,28 @@ def main() -> int:
     from lini.register.synthetic import population_generate
 
     call_command("migrate", verbosity=0)
-    call_command("load_regions", "--province", "36", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    banten = Region.objects.get(code="36")
-    started = time.perf_counter()
-    made = population_generate(region=banten, scale=args.scale, seed=2019)
-    generated = time.perf_counter() - started
-    started = time.perf_counter()
-    villages = counts_rebuild()
-    rebuilt = time.perf_counter() - started
-    print(
-        f"scale {args.scale}: {made.members_created:,} members, {made.couples_created:,} couples; "
-        f"generated in {generated:.1f} s; counts of {villages:,} villages built in {rebuilt:.1f} s "
-        f"({connection.vendor})"
-    )
+    from lini.register.models import Couple, Member
+
+    if Couple.objects.exists():
+        banten = Region.objects.get(code="36")
+        print(
+            f"reusing the register in {home}: {Member.objects.count():,} members, "
+            f"{Couple.objects.count():,} couples ({connection.vendor})"
+        )
+    else:
+        call_command("load_regions", "--province", "36", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        banten = Region.objects.get(code="36")
+        started = time.perf_counter()
+        made = population_generate(region=banten, scale=args.scale, seed=2019)
+        generated = time.perf_counter() - started
+        started = time.perf_counter()
+        villages = counts_rebuild()
+        rebuilt = time.perf_counter() - started
+        print(
+            f"scale {args.scale}: {made.members_created:,} members, "
+            f"{made.couples_created:,} couples; generated in {generated:.1f} s; counts of "
+            f"{villages:,} villages built in {rebuilt:.1f} s ({connection.vendor})"
+        )
 
     period = period_parse(f"{MONTH:%Y-%m}")
 
@@ -111,7 +124,7 @@ def main() -> int:
         for level in (RegionLevel.REGENCY, RegionLevel.DISTRICT):
             indicator_values_by_region(root=banten, level=level, period=period)
 
-    officer = user_create(actor=None, username="bench.banten", role=Role.PROVINCE_OFFICER,
+    officer = User.objects.filter(username="bench.banten").first() or user_create(actor=None, username="bench.banten", role=Role.PROVINCE_OFFICER,
                           regions=[banten], password="bench-only-password-1")  # noqa: S106  # fmt: skip
     client = Client()
     client.force_login(User.objects.get(pk=officer.pk))

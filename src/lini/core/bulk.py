@@ -53,6 +53,42 @@ def bulk_insert(
     return count
 
 
+def bulk_add(
+    model: type[models.Model],
+    fields: Sequence[str],
+    amount: str,
+    rows: Iterable[Sequence[Any]],
+    *,
+    using: str = "default",
+) -> int:
+    """Add to ``amount`` of the rows identified by ``fields`` (which a unique constraint covers),
+    creating the rows that do not exist: ``rows`` hold the values of ``fields`` then the amount
+    to add. One ``INSERT ... ON CONFLICT DO UPDATE`` per batch (SQLite 3.24+ and PostgreSQL);
+    callers that may run concurrently pass rows in one sorted order so that row locks are always
+    taken in the same order."""
+    connection = connections[using]
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    keys = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    column = quote(meta.get_field(amount).column)
+    row_sql = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    limit = connection.features.max_query_params or 32766
+    per_statement = max(1, min(BATCH, limit // (len(fields) + 1)))
+    head = f"INSERT INTO {table} ({keys}, {column}) VALUES "  # noqa: S608
+    tail = f" ON CONFLICT ({keys}) DO UPDATE SET {column} = {table}.{column} + excluded.{column}"
+    count = 0
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(iterator, per_statement)):
+            cursor.execute(
+                head + ", ".join([row_sql] * len(batch)) + tail,
+                [v for row in batch for v in row],
+            )
+            count += len(batch)
+    return count
+
+
 def _copy_rows(connection: Any, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> int:
     quote = connection.ops.quote_name
     count = 0

@@ -4,8 +4,9 @@ indicator, the method mix of the active users, the regions below for drilling do
 choropleth map of Banten's regencies or districts; and each of them as a downloadable table
 (CSV or XLSX), recorded in the audit trail as an export.
 
-Every figure comes from :class:`~lini.indicators.models.VillageMonthCount` in one GROUP BY query
-per block (the trend: one query for its 12 months). The caller has checked the user's right to
+Every figure comes from the counts kept per village (:class:`~lini.indicators.models.VillageMonthCount`)
+and their totals per district, regency and province (:class:`~lini.indicators.models.RegionMonthCount`),
+one query per block (the trend: one query for its 12 months). The caller has checked the user's right to
 view ``region``; the regions below and the map are cut to the user's scope here.
 """
 
@@ -19,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Sum
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from lini.audit.services import audit_record
 from lini.exchange.cells import safe_for_spreadsheet
 from lini.indicators import maps
 from lini.indicators.catalog import METHODS
-from lini.indicators.models import Indicator, VillageMonthCount
+from lini.indicators.models import Indicator, RegionMonthCount, VillageMonthCount
 from lini.indicators.selectors import (
     TABLE_COLUMNS,
     Period,
@@ -43,7 +43,6 @@ from lini.indicators.selectors import (
     value_of,
 )
 from lini.regions.models import Region, RegionLevel
-from lini.regions.selectors import subtree_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -123,16 +122,15 @@ def monthly_values(
     each month's end, flows of each month), from one GROUP BY query over the counts."""
     last = last.replace(day=1)
     first = month_add(last, -(months - 1))
-    rows = (
-        VillageMonthCount.objects.filter(
-            subtree_q([region.code], field="village__code"),
-            month__range=(first, last),
-            key__in=sorted(keys_of([indicator])),
-        )
-        .values("month", "key")
-        .annotate(total=Sum("value"))
-        .values_list("month", "key", "total")
+    # A village's own counts, or the totals kept for a larger region.
+    counts = (
+        VillageMonthCount.objects.filter(village=region)
+        if region.level >= RegionLevel.VILLAGE
+        else RegionMonthCount.objects.filter(region=region)
     )
+    rows = counts.filter(
+        month__range=(first, last), key__in=sorted(keys_of([indicator]))
+    ).values_list("month", "key", "value")
     totals: dict[dt.date, dict[str, int]] = defaultdict(dict)
     for month, key, total in rows:
         totals[month][key] = total

@@ -37,6 +37,35 @@ class VillageMonthCount(models.Model):
         return f"{self.village_id} {self.month:%Y-%m} {self.key}={self.value}"
 
 
+class RegionMonthCount(models.Model):
+    """The sum of one count over the villages of a district, regency or province for one month,
+    kept beside :class:`VillageMonthCount` so that a province table reads a few hundred rows
+    instead of adding up every village's.
+
+    Every rewrite of a village's counts adds the difference (new minus old) to the rows of its
+    district, regency and province in the same transaction; a full rebuild recomputes them from
+    the village rows (``lini rebuild-aggregates``, whose ``--check`` compares both). Zero sums are
+    not stored."""
+
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="total_counts"
+    )
+    month = models.DateField()
+    key = models.CharField(max_length=40)
+    value = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("region month count")
+        verbose_name_plural = _("region month counts")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month", "key"], name="total_once")
+        ]
+        indexes = [models.Index(fields=["month", "key"], name="total_month_key")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.month:%Y-%m} {self.key}={self.value}"
+
+
 class Direction(models.TextChoices):
     HIGHER = "naik", _("higher is better")
     LOWER = "turun", _("lower is better")

@@ -13,11 +13,12 @@ in the future takes its December, which then only projects today's data forward)
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ from lini.accounts.roles import Action
 from lini.core import clock
 from lini.indicators.achievement import achievement_pct, band, shown
 from lini.indicators.catalog import is_flow
-from lini.indicators.models import Indicator, Target, VillageMonthCount
+from lini.indicators.models import Indicator, RegionMonthCount, Target, VillageMonthCount
 from lini.regions.models import Region, RegionLevel
 from lini.regions.selectors import subtree_q
 
@@ -113,24 +114,45 @@ def terms(spec: dict[str, Any] | None) -> dict[str, Fraction]:
     return {key: weight(w) for key, w in (spec or {}).items()}
 
 
-def _decimal(value: Fraction) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = 28
-        return Decimal(value.numerator) / Decimal(value.denominator)
+_EXACT = Context(prec=28)  # values: one rounding, to 28 significant digits
 
 
-@dataclass(frozen=True)
 class Value:
-    """An indicator's value for a region and a period (None when the denominator is 0)."""
+    """An indicator's value for a region and a period (None when the denominator is 0), with
+    its numerator and denominator (None: the indicator has none). A table holds thousands of
+    values: the numerator and denominator are kept as integer sums and their scale, and made
+    decimals only when read."""
 
-    code: str
-    value: Decimal | None
-    numerator: Decimal
-    denominator: Decimal | None  # None: the indicator has no denominator
+    __slots__ = ("_den", "_den_scale", "_num", "_num_scale", "code", "value")
+
+    def __init__(
+        self,
+        code: str,
+        value: Decimal | None,
+        num: int,
+        num_scale: int,
+        den: int | None = None,
+        den_scale: int = 1,
+    ) -> None:
+        self.code, self.value = code, value
+        self._num, self._num_scale, self._den, self._den_scale = num, num_scale, den, den_scale
+
+    @property
+    def numerator(self) -> Decimal:
+        return _EXACT.divide(Decimal(self._num), Decimal(self._num_scale))
+
+    @property
+    def denominator(self) -> Decimal | None:
+        if self._den is None:
+            return None
+        return _EXACT.divide(Decimal(self._den), Decimal(self._den_scale))
 
     @property
     def shown(self) -> Decimal | None:
         return shown(self.value)
+
+    def __repr__(self) -> str:
+        return f"Value({self.code}={self.value} = {self.numerator} / {self.denominator})"
 
 
 @dataclass(frozen=True)
@@ -138,50 +160,89 @@ class _Formula:
     numerator: tuple[tuple[str, Fraction], ...]
     denominator: tuple[tuple[str, Fraction], ...]
     factor: Fraction
-    whole: bool  # every weight is a whole number: integer sums, no fractions
 
 
 def _formula(indicator: Indicator) -> _Formula:
-    """The indicator's weights, parsed once per indicator object (a table computes each
-    indicator for hundreds of regions)."""
-    cached: _Formula | None = getattr(indicator, "_lini_formula", None)
-    if cached is None:
-        num, den = (
-            tuple(terms(indicator.numerator).items()),
-            tuple(terms(indicator.denominator).items()),
-        )
-        whole = all(w.denominator == 1 for _k, w in (*num, *den))
-        cached = _Formula(num, den, Fraction(str(indicator.factor)), whole)
-        indicator._lini_formula = cached  # type: ignore[attr-defined]
-    return cached
+    """The indicator's weights, parsed."""
+    return _Formula(
+        tuple(terms(indicator.numerator).items()),
+        tuple(terms(indicator.denominator).items()),
+        Fraction(str(indicator.factor)),
+    )
 
 
-def _weighted(
-    pairs: tuple[tuple[str, Fraction], ...], totals: dict[str, int], whole: bool
-) -> Fraction:
-    if whole:
-        return Fraction(sum(int(w) * totals.get(k, 0) for k, w in pairs))
-    return sum((w * totals.get(k, 0) for k, w in pairs), Fraction(0))
+Get = Callable[[str, int], int]  # a region's totals: ``totals.get``
+Evaluate = Callable[[Get], Value]
+
+
+def _summer(pairs: tuple[tuple[str, int], ...]) -> Callable[[Get], int]:
+    """The weighted sum of whole weights, as a function of a region's totals."""
+    if len(pairs) == 1 and pairs[0][1] == 1:
+        key = pairs[0][0]
+        return lambda get: get(key, 0)
+
+    def weighted(get: Get) -> int:
+        total = 0
+        for key, w in pairs:
+            total += w * get(key, 0)
+        return total
+
+    return weighted
+
+
+def _scaled(pairs: tuple[tuple[str, Fraction], ...]) -> tuple[tuple[tuple[str, int], ...], int]:
+    """Weights made whole by their common denominator: (whole weights, that denominator)."""
+    scale = math.lcm(*(w.denominator for _k, w in pairs)) if pairs else 1
+    return tuple((k, int(w * scale)) for k, w in pairs), scale
+
+
+def evaluator(indicator: Indicator) -> Evaluate:
+    """The indicator as a function of a region's totals, built once per indicator object (a
+    table computes each indicator for hundreds of regions).
+
+    Weights are made whole (couple-years of protection weigh 1/15 ...: times their common
+    denominator), so a value costs integer sums and one decimal division, rounded once to 28
+    significant digits: the exact fraction's value, with the same digits, without building
+    fractions."""
+    cached: Evaluate | None = getattr(indicator, "_lini_evaluate", None)
+    if cached is not None:
+        return cached
+    formula = _formula(indicator)
+    code = indicator.code
+    numerator_pairs, num_scale = _scaled(formula.numerator)
+    numerator_of = _summer(numerator_pairs)
+    divide = _EXACT.divide
+    f_num, f_den = formula.factor.numerator, formula.factor.denominator
+    if not formula.denominator:
+        # value = sum / scale x factor
+        value_den = Decimal(num_scale * f_den)
+
+        def evaluate(get: Get) -> Value:
+            num = numerator_of(get)
+            return Value(code, divide(Decimal(num * f_num), value_den), num, num_scale)
+
+    else:
+        # value = (num / num_scale) / (den / den_scale) x factor
+        denominator_pairs, den_scale = _scaled(formula.denominator)
+        denominator_of = _summer(denominator_pairs)
+        top, bottom = den_scale * f_num, num_scale * f_den
+
+        def evaluate(get: Get) -> Value:
+            num, den = numerator_of(get), denominator_of(get)
+            if not den:
+                return Value(code, None, num, num_scale, den, den_scale)
+            # The sign on the numerator, as a fraction has it (0 / -5 is 0, not -0).
+            over, under = (num * top, den * bottom) if den > 0 else (-num * top, -den * bottom)
+            value = divide(Decimal(over), Decimal(under))
+            return Value(code, value, num, num_scale, den, den_scale)
+
+    indicator._lini_evaluate = evaluate  # type: ignore[attr-defined]
+    return evaluate
 
 
 def value_of(indicator: Indicator, totals: dict[str, int]) -> Value:
     """``indicator`` computed from the summed counts of one region."""
-    formula = _formula(indicator)
-    num = _weighted(formula.numerator, totals, formula.whole)
-    den = _weighted(formula.denominator, totals, formula.whole) if formula.denominator else None
-    factor = formula.factor
-    if den is None:
-        value: Decimal | None = _decimal(num * factor)
-    elif den == 0:
-        value = None
-    else:
-        value = _decimal(num / den * factor)
-    return Value(
-        code=indicator.code,
-        value=value,
-        numerator=_decimal(num),
-        denominator=None if den is None else _decimal(den),
-    )
+    return evaluator(indicator)(totals.get)
 
 
 def indicators_all() -> list[Indicator]:
@@ -233,24 +294,56 @@ def regions_at_level(
     return regions
 
 
+_BY_ID_LIMIT = 900  # regions read by their ids in one statement (SQLite's variables)
+
+
 def region_totals(
-    *, root: Region, level: int, period: Period, keys: Iterable[str], width: int | None = None
+    *,
+    root: Region,
+    level: int,
+    period: Period,
+    keys: Iterable[str],
+    width: int | None = None,
+    regions: Sequence[Region] | None = None,
 ) -> dict[str, dict[str, int]]:
     """The counts ``keys`` summed over the villages of every region of ``level`` under ``root``
     (code -> key -> total) for ``period``, in one query. Regions with no counts are left out.
-    ``width``: the length of the codes of ``level`` when the caller knows it."""
+    ``width``: the length of the codes of ``level`` when the caller knows it; ``regions``: those
+    regions when the caller has them (read by their ids, the fastest path)."""
     keys = set(keys)
     if not keys:
         return {}
     width = width or _code_width(root, level)
-    # The subtree as a range of codes ("36." <= code < "36/"): the index on the code serves it,
-    # where a LIKE prefix would scan. The month's rows come by the (month, key) index and are
-    # added up per region here, which is faster than grouping by a computed prefix in SQL.
-    rows = VillageMonthCount.objects.filter(
-        Q(village__code=root.code)
-        | Q(village__code__gte=root.code + ".", village__code__lt=root.code + "/"),
-        _period_q(period, keys),
-    ).values_list("village__code", "key", "value")
+    # Above the villages the totals kept per region are read (a province table: a few hundred
+    # rows), by the regions' ids when known, else by the subtree as a range of codes ("36." <=
+    # code < "36/", which the index on the code serves, where a LIKE prefix would scan). A
+    # year's flows are added up here.
+    if level < RegionLevel.VILLAGE and regions is not None and len(regions) <= _BY_ID_LIMIT:
+        code_of = {r.pk: r.code for r in regions}
+        id_rows = RegionMonthCount.objects.filter(
+            _period_q(period, keys), region_id__in=sorted(code_of)
+        ).values_list("region_id", "key", "value")
+        by_id: dict[str, dict[str, int]] = {}
+        sql, params = id_rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for region_id, key, value in cursor.fetchall():
+                region_keys = by_id.setdefault(code_of[region_id], {})
+                region_keys[key] = region_keys.get(key, 0) + value
+        return by_id
+    if level >= RegionLevel.VILLAGE:
+        rows = VillageMonthCount.objects.filter(
+            Q(village__code=root.code)
+            | Q(village__code__gte=root.code + ".", village__code__lt=root.code + "/"),
+            _period_q(period, keys),
+        ).values_list("village__code", "key", "value")
+    else:
+        rows = RegionMonthCount.objects.filter(
+            Q(region__code=root.code)
+            | Q(region__code__gte=root.code + ".", region__code__lt=root.code + "/"),
+            _period_q(period, keys),
+            region__level=level,
+        ).values_list("region__code", "key", "value")
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -298,10 +391,15 @@ def indicator_values_by_region(
         return []
     totals = region_totals(
         root=root, level=level, period=period, keys=keys_of(indicators),
-        width=len(regions[0].code),
+        width=len(regions[0].code), regions=regions,
     )  # fmt: skip
+    evaluators = [(i.code, evaluator(i)) for i in indicators]
+    empty: dict[str, int] = {}
     return [
-        (region, {i.code: value_of(i, totals.get(region.code, {})) for i in indicators})
+        (
+            region,
+            {code: evaluate(totals.get(region.code, empty).get) for code, evaluate in evaluators},
+        )
         for region in regions
     ]
 

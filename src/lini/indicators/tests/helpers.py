@@ -1,10 +1,12 @@
-"""Counts written straight into VillageMonthCount, for tests of what is read from them."""
+"""Counts written straight into VillageMonthCount (and the totals above them recomputed), for
+tests of what is read from them."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from lini.indicators.models import VillageMonthCount
+from lini.indicators.services import totals_rebuild
 from lini.regions.models import Region
 
 
@@ -14,3 +16,4 @@ def put_counts(village_code: str, month: dt.date, **counts: int) -> None:
         VillageMonthCount(village=village, month=month, key=key, value=value)
         for key, value in counts.items()
     )
+    totals_rebuild()

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
-from lini.indicators.models import VillageMonthCount
+from lini.indicators.models import RegionMonthCount, VillageMonthCount
 from lini.indicators.services import counts_check, counts_rebuild
 from lini.kb.choices import VisitType
 from lini.kb.services import service_record
@@ -124,8 +124,33 @@ def test_rebuild_check_finds_a_count_that_is_not_fresh(couple: Couple) -> None:
     call_command("rebuild_aggregates", "--check", "--region", SINGAMERTA)  # fresh
     VillageMonthCount.objects.filter(village__code=SINGAMERTA, month=OCT, key="pa").update(value=7)
     differences = counts_check(village_ids=[couple.family.village_id])
-    assert differences == [f"village {couple.family.village_id} 2019-10 pa: stored 7, recomputed 1"]
-    with pytest.raises(CommandError, match="1 counts differ"):
+    village = Region.objects.get(code=SINGAMERTA)
+    district = village.parent
+    assert differences[0] == f"village {village.pk} 2019-10 pa: stored 7, recomputed 1"
+    # ... and the totals above it no longer add up to the villages' counts (district, regency,
+    # province: 1 stored, 7 summed).
+    assert differences[1:] == [
+        f"region {region.pk} 2019-10 pa: total 1, sum of the villages 7"
+        for region in sorted(
+            (district, district.parent, district.parent.parent), key=lambda r: r.pk
+        )
+    ]
+    with pytest.raises(CommandError, match="4 counts differ"):
         call_command("rebuild_aggregates", "--check", "--region", SINGAMERTA)
     call_command("rebuild_aggregates", "--region", SINGAMERTA)
     assert counts(OCT)["pa"] == 1
+    assert counts_check(village_ids=[village.pk]) == []
+
+
+def test_rebuild_check_finds_a_total_that_is_not_fresh_and_the_rebuild_mends_it(
+    couple: Couple,
+) -> None:
+    regency = Region.objects.get(code=SINGAMERTA[:5])
+    RegionMonthCount.objects.filter(region=regency, month=OCT, key="pa").update(value=9)
+    village = [couple.family.village_id]
+    assert counts_check(village_ids=village) == [
+        f"region {regency.pk} 2019-10 pa: total 9, sum of the villages 1"
+    ]
+    call_command("rebuild_aggregates", "--region", SINGAMERTA)
+    assert counts_check(village_ids=village) == []
+    assert RegionMonthCount.objects.get(region=regency, month=OCT, key="pa").value == 1

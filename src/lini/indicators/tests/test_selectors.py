@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from django.utils.translation import gettext
 
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
+from lini.indicators.models import Indicator
 from lini.indicators.selectors import (
     indicator_values,
     indicator_values_by_region,
     period_parse,
     region_counts,
+    value_of,
 )
 from lini.indicators.tests.helpers import put_counts
 from lini.regions.models import Region, RegionLevel
@@ -176,3 +182,43 @@ def test_region_counts_and_bad_periods(counts: None) -> None:
         ) % {"value": bad}
         with pytest.raises(ValueError, match=re.escape(refusal)):
             period_parse(bad)
+
+
+WEIGHTS = st.one_of(
+    st.integers(-3, 20), st.sampled_from(["1/15", "4.6", "1/4", "2.5", "1/10", "10"])
+)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    numerator=st.dictionaries(st.sampled_from(["a", "b", "c"]), WEIGHTS, min_size=1),
+    denominator=st.dictionaries(st.sampled_from(["c", "d"]), WEIGHTS),
+    factor=st.sampled_from([Decimal(1), Decimal(100), Decimal("1000.0000"), Decimal("0.5")]),
+    totals=st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), st.integers(0, 10**9)),
+)
+def test_values_are_the_exact_fraction_rounded_once_digit_for_digit(
+    numerator: dict[str, int | str],
+    denominator: dict[str, int | str],
+    factor: Decimal,
+    totals: dict[str, int],
+) -> None:
+    """Values are computed with integer sums (weights times their common denominator) and one
+    decimal division; each must be the exact fraction rounded once to 28 digits, with the same
+    digits (as text) as that fraction converted directly."""
+    indicator = Indicator(code="x", numerator=numerator, denominator=denominator, factor=factor)
+    value = value_of(indicator, totals)
+    num = sum(Fraction(w) * totals.get(k, 0) for k, w in numerator.items())
+    den = sum(Fraction(w) * totals.get(k, 0) for k, w in denominator.items())
+
+    def decimal(exact: Fraction) -> Decimal:
+        with localcontext() as ctx:
+            ctx.prec = 28
+            return Decimal(exact.numerator) / Decimal(exact.denominator)
+
+    if denominator and den == 0:
+        assert value.value is None
+    else:
+        exact = Fraction(str(factor)) * (num / den if denominator else num)
+        assert str(value.value) == str(decimal(exact))
+    assert str(value.numerator) == str(decimal(num))
+    assert value.denominator == (decimal(den) if denominator else None)
