@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "lini.kb",
     "lini.monthly",
     "lini.indicators",
+    "lini.campaigns",
     "lini.web",
     "lini.demo",
 ]
@@ -238,6 +239,10 @@ LINI_COUNTS_LIVE = True
 
 # Field work: a poktan group counts as active when it met within this many months.
 LINI_POKTAN_ACTIVE_MONTHS = env_int("LINI_POKTAN_ACTIVE_MONTHS", default=3, minimum=1)
+
+# Campaigns: the largest photo a team may attach to a day of a lokus, in MB.
+LINI_PHOTO_MAX_MB = env_int("LINI_PHOTO_MAX_MB", default=8, minimum=1)
+LINI_PHOTO_MAX_BYTES = LINI_PHOTO_MAX_MB * 1_000_000
 
 LOGGING = {
     "version": 1,

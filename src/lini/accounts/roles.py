@@ -27,6 +27,7 @@ class Action(StrEnum):
     APPROVE = "approve"  # approve or send back monthly reports, reopen locked months
     VIEW_IDENTITY = "view_identity"  # see unmasked NIK / No. KK
     MANAGE_USERS = "manage_users"  # create and edit accounts inside the scope
+    PLAN = "plan"  # plan campaigns (baksos): their lokus, teams and targets
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -34,11 +35,15 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COUNSELLOR: frozenset({Action.VIEW, Action.CHANGE, Action.VIEW_IDENTITY}),
     Role.DISTRICT_OFFICER: frozenset({Action.VIEW, Action.CHANGE, Action.VIEW_IDENTITY}),
     Role.REGENCY_OFFICER: frozenset(
-        {Action.VIEW, Action.CHANGE, Action.APPROVE, Action.VIEW_IDENTITY, Action.MANAGE_USERS}
-    ),
-    # Province officers watch and approve; they manage no accounts, because every account they
-    # could create would hold rights (change, see identity) that they do not have themselves.
-    Role.PROVINCE_OFFICER: frozenset({Action.VIEW, Action.APPROVE}),
+        {
+            Action.VIEW, Action.CHANGE, Action.APPROVE, Action.VIEW_IDENTITY,
+            Action.MANAGE_USERS, Action.PLAN,
+        }
+    ),  # fmt: skip
+    # Province officers watch, approve and plan campaigns; they manage no accounts, because
+    # every account they could create would hold rights (change, see identity) that they do not
+    # have themselves.
+    Role.PROVINCE_OFFICER: frozenset({Action.VIEW, Action.APPROVE, Action.PLAN}),
     Role.NATIONAL_ADMIN: frozenset(Action),
 }
 

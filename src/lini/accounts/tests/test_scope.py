@@ -62,8 +62,9 @@ MAY = {
         Action.APPROVE,
         Action.VIEW_IDENTITY,
         Action.MANAGE_USERS,
+        Action.PLAN,
     },
-    "province_officer": {Action.VIEW, Action.APPROVE},
+    "province_officer": {Action.VIEW, Action.APPROVE, Action.PLAN},
     "national_admin": set(Action),
 }
 
