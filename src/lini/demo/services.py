@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 
 from lini.accounts import services as account_services
 from lini.accounts.models import User
@@ -21,6 +23,9 @@ from lini.register.synthetic import Parameters, population_generate
 from lini.register.writer import WriteCounts
 from lini.workforce.models import Cadre, CadreKind, Counsellor
 from lini.workforce.synthetic import workforce_generate
+
+if TYPE_CHECKING:
+    from lini.campaigns.models import Campaign
 
 DEMO_PASSWORD = "Banten-Baksos-2019"  # noqa: S105 - printed on purpose: a demo, never production
 
@@ -94,6 +99,69 @@ def demo_counts_ensure() -> int | None:
     rebuilt = counts_rebuild(village_ids=list(villages.order_by("pk").values_list("pk", flat=True)))
     targets_generate(province=Region.objects.get(code="36"))  # the 2019 agreement, from them
     return rebuilt
+
+
+# The 2019 baksos of SCENARIO-2019.md: two districts in each of two regencies, two villages each.
+BAKSOS_2019_NAME = "Baksos IPeKB Banten 2019"
+BAKSOS_2019_LOKUS = (
+    "36.04.09.2003", "36.04.09.2013", "36.04.11.2013", "36.04.11.2005",  # Kab. Serang
+    "36.03.12.1012", "36.03.12.2011", "36.03.18.2013", "36.03.18.2010",  # Kab. Tangerang
+)  # fmt: skip
+
+
+def demo_campaign_ensure() -> Campaign | None:
+    """The planned "Baksos IPeKB Banten 2019" (1-10 November 2019) with its eight lokus, each
+    with the reasons the ranking gives, proposed targets, and a team: the counsellors who look
+    after the village, its PPKBD, and the health centre's midwife as a partner (None: it exists).
+    Needs the counts and the 2019 targets (the ranking reads them)."""
+    from lini.campaigns.choices import TeamRole
+    from lini.campaigns.models import Campaign
+    from lini.campaigns.services import (
+        CampaignValues,
+        campaign_save,
+        lokus_add,
+        team_member_add,
+    )
+
+    if Campaign.objects.filter(name=BAKSOS_2019_NAME).exists():
+        return None
+    banten = Region.objects.get(code="36")
+    with transaction.atomic():
+        campaign = campaign_save(
+            actor=None,
+            values=CampaignValues(
+                name=BAKSOS_2019_NAME,
+                theme="Baksos sebagai komitmen IPeKB terhadap kinerja program KKBPK di lini lapangan",
+                organisers="Perwakilan BKKBN Provinsi Banten, DPD IPeKB Banten",
+                region=banten, starts_on=dt.date(2019, 11, 1), ends_on=dt.date(2019, 11, 10),
+                areas=tuple(Region.objects.filter(code__in=("36.03", "36.04")).order_by("code")),
+                notes="Rapat koordinasi 29 Oktober 2019 di kantor Perwakilan BKKBN Banten.",
+            ),
+        )  # fmt: skip
+        for code in BAKSOS_2019_LOKUS:
+            village = Region.objects.get(code=code)
+            lokus = lokus_add(actor=None, campaign=campaign, village=village)
+            counsellors = Counsellor.objects.filter(
+                Q(villages=village) | Q(user__username__in=_BAKSOS_PKB.get(code[:8], ())),
+                active=True,
+            ).distinct().order_by("pk")  # fmt: skip
+            for n, counsellor in enumerate(counsellors):
+                role = TeamRole.COORDINATOR if n == 0 else TeamRole.COUNSELLING
+                team_member_add(actor=None, lokus=lokus, role=role, counsellor=counsellor)
+            ppkbd = Cadre.objects.filter(village=village, kind=CadreKind.PPKBD, active=True).first()
+            if ppkbd is not None:
+                team_member_add(actor=None, lokus=lokus, role=TeamRole.DATA, cadre=ppkbd)
+            district = village.parent
+            team_member_add(
+                actor=None, lokus=lokus, role=TeamRole.SERVICE,
+                name=f"Bidan Puskesmas {district.name.removeprefix('Kecamatan ')}",
+                organisation="Dinas Kesehatan",
+            )  # fmt: skip
+    return campaign
+
+
+# The demo counsellor accounts on the teams of their district's lokus.
+_BAKSOS_PKB = {"36.04.09": ("pkb.ciruas",), "36.03.12": ("pkb.pasarkemis",)}
 
 
 # Demo accounts that are people of the program: (username, district code, village code or "").

@@ -11,7 +11,9 @@ from django.test import Client
 from lini.accounts import scope
 from lini.accounts.models import User
 from lini.accounts.roles import Role
-from lini.demo.services import DEMO_PASSWORD, DEMO_USERS
+from lini.campaigns.models import Campaign
+from lini.campaigns.services import can_record
+from lini.demo.services import BAKSOS_2019_LOKUS, BAKSOS_2019_NAME, DEMO_PASSWORD, DEMO_USERS
 from lini.indicators.models import Target, VillageMonthCount
 from lini.indicators.selectors import indicator_values
 from lini.kampung.models import KampungKB
@@ -61,6 +63,18 @@ def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
         value = indicator_values(region=Region.objects.get(code=code), period="2019-10")["cpr"]
         target = Target.objects.get(indicator__code="cpr", region__code=code, year=2019)
         assert value.value < target.value, code
+    # The planned 2019 baksos: its eight lokus with reasons, targets and teams; the demo PKB of
+    # Ciruas on the Singamerta team, so that they can record there.
+    baksos = Campaign.objects.get(name=BAKSOS_2019_NAME)
+    assert (baksos.starts_on, baksos.ends_on) == (dt.date(2019, 11, 1), dt.date(2019, 11, 10))
+    assert sorted(baksos.lokus.values_list("village__code", flat=True)) == sorted(BAKSOS_2019_LOKUS)
+    singamerta = baksos.lokus.get(village__code="36.04.09.2013")
+    assert singamerta.reasons
+    assert singamerta.targets
+    assert can_record(User.objects.get(username="pkb.ciruas"), singamerta)
+    assert can_record(User.objects.get(username="kader.singamerta"), singamerta)
+    assert not can_record(User.objects.get(username="pkb.pasarkemis"), singamerta)
+    assert "Baksos 2019: Baksos IPeKB Banten 2019: 8 lokus planned" in text
     field = (Counsellor.objects.count(), Poktan.objects.count(), Service.objects.count())
 
     cadre.set_password("changed-by-the-user-1")
@@ -71,6 +85,8 @@ def test_demo_prepares_accounts_per_role_and_reuses_them() -> None:
     assert "exists, password unchanged" in again.getvalue()
     assert "Population: exists" in again.getvalue()
     assert "Indicator counts: exist" in again.getvalue()
+    assert "Baksos 2019: exists" in again.getvalue()
+    assert Campaign.objects.count() == 1
     assert (Counsellor.objects.count(), Poktan.objects.count(), Service.objects.count()) == field
     cadre.refresh_from_db()
     assert cadre.check_password("changed-by-the-user-1")

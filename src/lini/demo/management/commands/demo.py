@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from lini.demo.services import (
     DEMO_PASSWORD,
     DEMO_SCALE,
+    demo_campaign_ensure,
     demo_counts_ensure,
     demo_field_work_ensure,
     demo_population_ensure,
@@ -99,6 +100,12 @@ class Command(BaseCommand):
             "Indicator counts",
             "exist (kept fresh by every change)" if counted is None else f"{counted:,} villages",
         )
+        campaign = demo_campaign_ensure()
+        self._step(
+            "Baksos 2019",
+            "exists (kept as it is)" if campaign is None
+            else f"{campaign.name}: {campaign.lokus.count()} lokus planned",
+        )  # fmt: skip
         self._step("Accounts", f"password for new demo accounts: {DEMO_PASSWORD}")
         for spec, created in accounts:
             note = "created" if created else "exists, password unchanged"
