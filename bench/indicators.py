@@ -152,6 +152,7 @@ def main() -> int:
     print(f"Lini: province indicator table (8 regencies + 155 districts): {table_ms:8.1f} ms")
     print(f"Lini: province indicator page, rendered:                     {page_ms:8.1f} ms")
     print(f"plain SQL GROUP BY over the register (couples roll-up):       {sql_ms:8.1f} ms")
+    single_change(banten, period)
     try:
         import duckdb
     except ImportError:
@@ -190,6 +191,47 @@ def main() -> int:
         f"table / plain GROUP BY {table_ms / sql_ms:.2f}"
     )
     return 0
+
+
+def single_change(banten: object, period: object) -> None:
+    """One KB service recorded as a user records it (the couple's status, its village's counts
+    and the totals above it rewritten in the same transaction), then the province's figures
+    read again: the service is in them, with no job in between."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from lini.indicators.selectors import indicator_values
+    from lini.kb.choices import VisitType
+    from lini.kb.services import service_record
+    from lini.register.choices import KBStatus, Method
+    from lini.register.models import Couple
+
+    settings.LINI_COUNTS_LIVE = True
+    couple = (
+        Couple.objects.filter(family__village__code="36.04.09.2013", ended_on=None)
+        .exclude(status=KBStatus.USING)
+        .exclude(wife__birth_date__lt=MONTH_END.replace(year=MONTH_END.year - 49))
+        .order_by("pk")
+        .first()
+    )
+    if couple is None:
+        print("single change: no couple of Singamerta to serve; skipped")
+        return
+    before = indicator_values(region=banten, period=period)["pa_iud"].value
+    with transaction.atomic():
+        started = time.perf_counter()
+        service_record(actor=None, couple=couple, served_on=MONTH_END, method=Method.IUD,
+                       visit_type=VisitType.NEW)  # fmt: skip
+        write_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        after = indicator_values(region=banten, period=period)["pa_iud"].value
+        read_ms = (time.perf_counter() - started) * 1000
+        transaction.set_rollback(True)  # leave the register as it was for the next run
+    print(
+        f"single change: one KB service recorded (with its village's counts and the totals "
+        f"above) in {write_ms:.1f} ms; the province's IUD users then read {before} -> {after} "
+        f"in {read_ms:.1f} ms"
+    )
 
 
 if __name__ == "__main__":
