@@ -17,5 +17,6 @@ urlpatterns = [
     path("laporan-bulanan/", include("lini.monthly.urls")),
     path("audit/", include("lini.audit.urls")),
     path("indikator/", include("lini.indicators.urls")),
+    path("baksos/", include("lini.campaigns.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -17,7 +17,7 @@ from lini.exchange.models import DataJob
 from lini.regions.models import Region
 from lini.register.models import Family
 
-APPS_WITH_WALKS = ("workforce", "kampung", "poktan", "kb", "monthly", "indicators")
+APPS_WITH_WALKS = ("workforce", "kampung", "poktan", "kb", "monthly", "indicators", "campaigns")
 
 
 @dataclass
