@@ -244,6 +244,11 @@ LINI_POKTAN_ACTIVE_MONTHS = env_int("LINI_POKTAN_ACTIVE_MONTHS", default=3, mini
 LINI_PHOTO_MAX_MB = env_int("LINI_PHOTO_MAX_MB", default=8, minimum=1)
 LINI_PHOTO_MAX_BYTES = LINI_PHOTO_MAX_MB * 1_000_000
 
+# Backups on PostgreSQL: the folder of the client programs (pg_dump, pg_restore, psql) that
+# `lini backup` and `lini restore` run; empty: those of the server's version when installed
+# (/usr/lib/postgresql/N/bin), else the ones on the PATH.
+LINI_PG_BIN = env_str("LINI_PG_BIN")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
