@@ -78,8 +78,22 @@ def import_run(
         progress=progress or (lambda rows: None),
         reread=lambda columns=None: read_rows(path, name=name, only=columns)[1],
     )
+    if not dry_run:
+        # An import commits batch by batch: the trail says it began before anything is written,
+        # so that rows of an import stopped half-way (even killed) are never unaccounted for.
+        audit_record(
+            actor=user, action=AuditAction.IMPORT, model=kind.slug, description=name,
+            after={"state": "started"},
+        )  # fmt: skip
     try:
         report = kind.import_rows(rows, context)
+    except Exception as exc:
+        if not dry_run:
+            audit_record(
+                actor=user, action=AuditAction.IMPORT, model=kind.slug, description=name,
+                after={"state": "stopped", "error": str(exc)[:500]},
+            )  # fmt: skip
+        raise
     finally:
         if writer is not None:
             writer.__exit__(None, None, None)
@@ -88,7 +102,7 @@ def import_run(
         summary = {k: v for k, v in report.as_dict().items() if isinstance(v, int | bool)}
         audit_record(
             actor=user, action=AuditAction.IMPORT, model=kind.slug, description=name,
-            after=summary,
+            after={"state": "finished", **summary},
         )  # fmt: skip
     return report
 

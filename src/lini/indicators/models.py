@@ -66,6 +66,26 @@ class RegionMonthCount(models.Model):
         return f"{self.region_id} {self.month:%Y-%m} {self.key}={self.value}"
 
 
+class PendingCounts(models.Model):
+    """A village whose counts an import has yet to rewrite. An import writes its families batch
+    by batch and rewrites each touched village's counts once, at its end; each batch marks its
+    villages here in its own transaction, and each rewrite clears the mark in its. An import
+    killed half-way thus leaves the list of villages whose counts are behind: the next import,
+    or ``lini rebuild-aggregates --pending``, rewrites them, and ``--check`` names them."""
+
+    village = models.OneToOneField(
+        "regions.Region", on_delete=models.CASCADE, related_name="pending_counts"
+    )
+    since = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("village with counts to rewrite")
+        verbose_name_plural = _("villages with counts to rewrite")
+
+    def __str__(self) -> str:
+        return f"{self.village_id} since {self.since:%Y-%m-%d %H:%M}"
+
+
 class Direction(models.TextChoices):
     HIGHER = "naik", _("higher is better")
     LOWER = "turun", _("lower is better")

@@ -1,7 +1,9 @@
 """Keeping the counts fresh. Every service that changes data calls :func:`counts_refresh` for
 the villages it touched, inside its own transaction: the counts are rewritten with the change
 or not at all. An import defers the refresh to its end (:func:`counts_deferred`) and rewrites
-each touched village once."""
+each touched village once; until then each batch marks its villages in
+:class:`~lini.indicators.models.PendingCounts` in its own transaction, so that an import that
+is stopped half-way leaves the list of villages to rewrite."""
 
 from __future__ import annotations
 
@@ -10,15 +12,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
 
 from lini.core.bulk import bulk_add, bulk_insert, db_value
 from lini.indicators.counts import village_counts
-from lini.indicators.models import RegionMonthCount, VillageMonthCount
-
-_deferred: ContextVar[set[int] | None] = ContextVar("lini_counts_deferred", default=None)
+from lini.indicators.models import PendingCounts, RegionMonthCount, VillageMonthCount
 
 CHUNK = 50  # villages computed together by a rebuild
 
@@ -44,34 +45,61 @@ def refresh_after_change(sender: object, *, model: str, region_code: str, **kwar
     counts_refresh([village])
 
 
+@dataclass
+class _Deferred:
+    villages: set[int] = field(default_factory=set)  # to rewrite at the end
+    marked: set[int] = field(default_factory=set)  # already in PendingCounts
+    discard: bool = False
+
+
+_deferred: ContextVar[_Deferred | None] = ContextVar("lini_counts_deferred", default=None)
+
+
 def counts_refresh(village_ids: Iterable[int | None]) -> None:
-    """Rewrite every count of these villages (now, or at the end of a deferring import)."""
+    """Rewrite every count of these villages (now, or at the end of a deferring import, having
+    marked them in :class:`PendingCounts` in the caller's transaction)."""
     ids = {v for v in village_ids if v is not None}
     if not ids or not settings.LINI_COUNTS_LIVE:
         return
-    pending = _deferred.get()
-    if pending is not None:
-        pending.update(ids)
+    deferred = _deferred.get()
+    if deferred is None:
+        _rewrite(sorted(ids))
         return
-    _rewrite(sorted(ids))
+    deferred.villages.update(ids)
+    new = sorted(ids - deferred.marked)
+    if new and not deferred.discard:
+        PendingCounts.objects.bulk_create(
+            [PendingCounts(village_id=v) for v in new], ignore_conflicts=True
+        )
+        # Remembered only once the batch that marked them commits (a refused batch rolls back).
+        transaction.on_commit(lambda: deferred.marked.update(new))
 
 
 @contextlib.contextmanager
 def counts_deferred(*, discard: bool = False) -> Iterator[None]:
     """Within this block refreshes are collected; each village is rewritten once at its end
-    (``discard``: not at all, for a dry run whose writes are rolled back)."""
+    (``discard``: not at all, for a dry run whose writes are rolled back). The end also rewrites
+    the villages an earlier, interrupted import left in :class:`PendingCounts`."""
     if _deferred.get() is not None:  # nested: the outer block rewrites
         yield
         return
-    pending: set[int] = set()
-    token = _deferred.set(pending)
+    deferred = _Deferred(discard=discard)
+    token = _deferred.set(deferred)
     try:
         yield
     finally:
         _deferred.reset(token)
-    ids = [] if discard else sorted(pending)
+    if discard:
+        return
+    counts_pending_rewrite(also=deferred.villages)
+
+
+def counts_pending_rewrite(*, also: Iterable[int] = ()) -> int:
+    """Rewrite the villages marked in :class:`PendingCounts` (and ``also``); returns how many."""
+    ids = sorted(set(also) | set(PendingCounts.objects.values_list("village_id", flat=True)))
     for start in range(0, len(ids), CHUNK):
         _rewrite(ids[start : start + CHUNK])
+    return len(ids)
 
 
 def _ancestors(village_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
@@ -121,6 +149,7 @@ def _rewrite(village_ids: list[int], *, totals: bool = True) -> None:
         bulk_insert(VillageMonthCount, ("village", "month", "key", "value"), rows)
         if totals:
             _totals_add(delta)
+        PendingCounts.objects.filter(village_id__in=village_ids).delete()
 
 
 def _totals_add(delta: Counter[tuple[int, dt.date, str]]) -> None:
@@ -212,8 +241,11 @@ def counts_rebuild(*, village_ids: list[int] | None = None) -> int:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+    # Each chunk adds its difference to the totals as it commits, so that a rebuild stopped
+    # half-way leaves totals that are the sums of the villages; the end recomputes them all from
+    # the villages (mending any that were wrong before).
     for start in range(0, len(village_ids), CHUNK):
-        _rewrite(village_ids[start : start + CHUNK], totals=False)
+        _rewrite(village_ids[start : start + CHUNK])
     totals_rebuild()
     return len(village_ids)
 
@@ -246,4 +278,11 @@ def counts_check(*, village_ids: list[int] | None = None) -> list[str]:
                         f"village {village} {month:%Y-%m} {key}: stored "
                         f"{have.get(month_key, 0)}, recomputed {want.get(month_key, 0)}"
                     )
-    return differences + totals_check()
+    pending = [
+        f"village {village}: counts to rewrite since {since:%Y-%m-%d %H:%M} (an import that did "
+        f"not finish; run lini rebuild-aggregates --pending)"
+        for village, since in PendingCounts.objects.order_by("village_id").values_list(
+            "village_id", "since"
+        )
+    ]
+    return pending + differences + totals_check()

@@ -84,6 +84,8 @@ def test_exports_and_imports_are_recorded(tmp_path: Path) -> None:
     import_run(kind=get_kind("register"), path=out, user=officer, dry_run=True)
     assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists()  # a check only
     import_run(kind=get_kind("register"), path=out, user=officer)
-    entry = AuditEntry.objects.get(action=AuditAction.IMPORT)
+    started, entry = AuditEntry.objects.filter(action=AuditAction.IMPORT).order_by("pk")
+    assert started.after == {"state": "started"}  # before the first row is written
+    assert entry.after["state"] == "finished"
     assert entry.after["rows_read"] == rows
     assert chain_verify() == (AuditEntry.objects.count(), [])

@@ -164,7 +164,7 @@ def test_the_2019_baksos_from_the_ranking_to_the_report(banten: str, tmp_path) -
         page.locator("select[name=method]").select_option("implan")
         page.locator("input[name=visit_type][value=baru]").check()
         page.locator("input[name=informed_consent]").check()
-        page.get_by_role("button", name=re.compile("Simpan layanan|Save the service")).click()
+        page.get_by_role("button", name=re.compile("Simpan pelayanan|Save the service")).click()
         page.wait_for_load_state("load")
         assert _fits_the_phone(page)
         page.screenshot(path=str(tmp_path / "service.png"), full_page=True)

@@ -3,10 +3,7 @@ the same command again completes it: the result equals a clean run's.
 
 Each command runs as `lini` in its own process against a database of its own (a SQLite file;
 also a scratch PostgreSQL database when the suite runs on PostgreSQL), and is killed as soon as
-its first transaction is committed, found by polling the database.
-
-The xfail(strict) tests are gaps found here and reported to the lead: they pass (and then fail
-as XPASS, so the mark gets removed) once the gap is closed."""
+its first transaction is committed, found by polling the database."""
 
 from __future__ import annotations
 
@@ -170,23 +167,31 @@ def test_running_a_killed_import_again_gives_the_clean_import_result(
     assert db.lini("audit", "verify", check=False).returncode == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the register import refreshes the counts of the villages it wrote only at its very "
-    "end (register.exchange.RegisterKind.import_rows runs in indicators.services."
-    "counts_deferred): the batches a killed import committed have no counts until the import "
-    "is run again or `lini rebuild-aggregates` runs",
-)
-def test_the_counts_are_fresh_right_after_a_killed_import(killed_import: Scratch) -> None:
-    result = killed_import.lini("rebuild-aggregates", "--check", "--region", CIRUAS, check=False)
-    assert result.returncode == 0, result.stdout[-500:]
+def test_a_killed_import_leaves_the_villages_to_count_and_pending_completes_them(
+    killed_import: Scratch, workdir: Path, databases: list[Scratch]
+) -> None:
+    """The families of the committed batches are counted once the import ends; a killed import
+    leaves their villages marked (PendingCounts, in the batches' own transactions): --check
+    names them, and --pending rewrites them."""
+    db = killed_import.copy(workdir)
+    databases.append(db)
+    pending = sorted(v for (v,) in db.query("SELECT village_id FROM indicators_pendingcounts"))
+    with_families = sorted(
+        v for (v,) in db.query("SELECT DISTINCT village_id FROM register_family")
+    )
+    assert pending == with_families
+    assert pending
+    check = db.lini("rebuild-aggregates", "--check", "--region", CIRUAS, check=False)
+    assert check.returncode != 0
+    for village in pending:
+        assert f"village {village}: counts to rewrite since" in check.stdout
+    db.lini("rebuild-aggregates", "--pending")
+    assert db.value("SELECT COUNT(*) FROM indicators_pendingcounts") == 0
+    # The villages the import wrote are now counted (the template's others never were).
+    after = db.lini("rebuild-aggregates", "--check", "--region", CIRUAS, check=False).stdout
+    assert not [v for v in pending if f"village {v} " in after or f"village {v}:" in after]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="exchange.services.import_run writes the import's audit entry after the last batch: "
-    "the families a killed import committed are in no audit entry",
-)
 def test_a_killed_import_is_in_the_audit_trail(killed_import: Scratch) -> None:
     assert killed_import.value("SELECT COUNT(*) FROM audit_auditentry WHERE action = 'import'")
 
@@ -254,8 +259,8 @@ def test_a_rebuild_killed_half_way_leaves_whole_villages(
     assert rebuilt == sorted(villages[: len(rebuilt)])
     # ... each village whole, as a clean rebuild leaves it ...
     assert stored["villages"] == [row for row in clean_rebuild["villages"] if row[0] in rebuilt]
-    # ... and the totals above the villages are still those from before (none), not half-made.
-    assert stored["totals"] == []
+    # ... and the totals above them moved with each chunk (see the next test: their sums).
+    assert stored["totals"]
 
 
 def test_running_a_killed_rebuild_again_gives_the_clean_rebuild_result(
@@ -270,13 +275,6 @@ def test_running_a_killed_rebuild_again_gives_the_clean_rebuild_result(
     assert db.lini("rebuild-aggregates", "--check", "--region", KAB_SERANG).returncode == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="indicators.services.counts_rebuild rewrites the villages chunk by chunk with "
-    "totals=False and recomputes the district/regency/province totals only at its end "
-    "(totals_rebuild): after a kill, the totals are not the sums of their villages until a "
-    "rebuild runs to its end",
-)
 def test_the_totals_are_the_sums_of_their_villages_right_after_a_killed_rebuild(
     killed_rebuild: Scratch,
 ) -> None:

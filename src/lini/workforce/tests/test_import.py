@@ -123,7 +123,7 @@ def test_workers_bad_rows_and_idempotence(tmp_path: Path) -> None:
     second = run("workers", path)
     assert second.counts["counsellors_unchanged"] == 2
     assert second.counts["counsellors_created"] == second.counts["counsellors_updated"] == 0
-    assert AuditEntry.objects.count() == entries + 1  # only the import's own entry
+    assert AuditEntry.objects.count() == entries + 2  # only the import's own: began, finished
     # A duplicate row in one file is refused with the row it repeats.
     path = write_csv(tmp_path / "dup.csv", WORKERS, [rows[1], rows[1]])
     report = run("workers", path)

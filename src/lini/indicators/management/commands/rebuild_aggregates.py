@@ -1,6 +1,7 @@
-"""``lini rebuild-aggregates [--region CODE] [--check]``: recompute the counts of every village
-(or of the villages of one region) from scratch, or (``--check``) only compare them with the
-stored ones and list the differences."""
+"""``lini rebuild-aggregates [--region CODE] [--check | --pending]``: recompute the counts of
+every village (or of the villages of one region) from scratch, or (``--check``) only compare
+them with the stored ones and list the differences, or (``--pending``) rewrite only the villages
+an interrupted import left behind."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lini.indicators.services import counts_check, counts_rebuild
+from lini.indicators.services import counts_check, counts_pending_rewrite, counts_rebuild
 from lini.regions.models import RegionLevel
 from lini.regions.selectors import region_get, region_subtree
 
@@ -22,9 +23,21 @@ class Command(BaseCommand):
             "--check", action="store_true", help="compare only; exit 1 when a count differs"
         )
         parser.add_argument("--region", help="only the villages of this region (a code)")
+        parser.add_argument(
+            "--pending", action="store_true",
+            help="only the villages an interrupted import left with counts to rewrite",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
+        if options["pending"]:
+            if options["check"] or options["region"]:
+                raise CommandError("--pending goes alone (not with --check or --region)")
+            done = counts_pending_rewrite()
+            self.stdout.write(
+                f"Counts of {done:,} villages rewritten in {time.monotonic() - started:.1f} s."
+            )
+            return
         villages = None
         if options["region"]:
             region = region_get(code=options["region"])
