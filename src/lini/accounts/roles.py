@@ -36,10 +36,14 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.DISTRICT_OFFICER: frozenset({Action.VIEW, Action.CHANGE, Action.VIEW_IDENTITY}),
     Role.REGENCY_OFFICER: frozenset(
         {
-            Action.VIEW, Action.CHANGE, Action.APPROVE, Action.VIEW_IDENTITY,
-            Action.MANAGE_USERS, Action.PLAN,
+            Action.VIEW,
+            Action.CHANGE,
+            Action.APPROVE,
+            Action.VIEW_IDENTITY,
+            Action.MANAGE_USERS,
+            Action.PLAN,
         }
-    ),  # fmt: skip
+    ),
     # Province officers watch, approve and plan campaigns; they manage no accounts, because
     # every account they could create would hold rights (change, see identity) that they do not
     # have themselves.
