@@ -208,7 +208,15 @@ class CampaignServiceForm(ServiceForm):
 
 
 class DayLogForm(forms.Form):
-    day = forms.DateField(widget=forms.HiddenInput, input_formats=DATE_FORMATS)
+    # Hidden (the day is chosen with the links above the form): its messages say which field.
+    day = forms.DateField(
+        label=_("day"), widget=forms.HiddenInput, input_formats=DATE_FORMATS,
+        error_messages={
+            "required": _("The day of the log is missing; choose a day of the campaign."),
+            "invalid": _("The day of the log is not a date (YYYY-MM-DD); choose a day of the "
+                         "campaign."),
+        },
+    )  # fmt: skip
     families_visited = forms.IntegerField(label=_("families visited"), min_value=0)
     counselling = forms.IntegerField(label=_("counselling sessions"), min_value=0)
     attendance = forms.IntegerField(label=_("people attending"), min_value=0)

@@ -4,6 +4,8 @@ the register through the KB service mechanism)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -119,6 +121,8 @@ class TeamMember(TimeStampedModel):
         "workforce.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, null=True,
         blank=True, related_name="campaign_teams",
     )  # fmt: skip
+    # A partner's own account; counsellors and cadres record through the account linked to their
+    # record (so that relinking or deactivating the record moves or ends the right at once).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="campaign_teams",
@@ -144,6 +148,16 @@ class TeamMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def account(self) -> Any:
+        """The account that records for this member: the one linked to the counsellor or cadre
+        record now (None when that record is inactive), or a partner's own."""
+        if self.counsellor_id is not None:
+            return self.counsellor.user if self.counsellor.active else None
+        if self.cadre_id is not None:
+            return self.cadre.user if self.cadre.active else None
+        return self.user
 
 
 class DayLog(TimeStampedModel):

@@ -27,18 +27,21 @@ from django.core.exceptions import PermissionDenied
 from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
+from lini.accounts import scope
+from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record
-from lini.campaigns.choices import target_label
-from lini.campaigns.report import CampaignReport
+from lini.campaigns.choices import SERVICE_KEYS, target_label
+from lini.campaigns.report import CampaignReport, campaign_report
 from lini.campaigns.selectors import (
     EFFECT_INDICATORS,
     Effect,
     Line,
     LokusProgress,
     campaigns_visible_to,
+    lokus_visible_to,
     method_rows,
 )
 from lini.exchange.cells import safe_for_spreadsheet
@@ -54,7 +57,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from lini.accounts.models import User
-    from lini.campaigns.models import Lokus, Photo
+    from lini.campaigns.models import Campaign, Lokus, Photo
     from lini.indicators.models import Indicator
 
 FORMATS: dict[str, str] = {
@@ -196,9 +199,11 @@ def _service_lines(by_method: dict[str, dict[str, int]]) -> Iterator[tuple[str, 
                 yield key, target_label(key), visits[visit]
 
 
-def _service_summary(lines: list[Line]) -> tuple[int, int]:
-    """(services targeted, services achieved) over a lokus's service lines."""
-    services = [line for line in lines if line.key.startswith("svc_")]
+def service_summary(lines: list[Line]) -> tuple[int, int]:
+    """(services targeted, services achieved) over the service lines (``svc_<method>_<visit>``:
+    new acceptors, switches and transfers; repeat visits and removals are not targeted) of a
+    lokus or of the campaign's totals. The PDF and the printable summary both count so."""
+    services = [line for line in lines if line.key in SERVICE_KEYS]
     return sum(line.target for line in services), sum(line.achieved for line in services)
 
 
@@ -500,7 +505,11 @@ def _summary(
         doc.write(campaign.theme, size=10, style="I")
     doc.pdf.ln(1)
     facts = [
-        (_("Dates"), f"{_dates(report)} ({_number(campaign.days)} {_('days')})"),
+        (
+            _("Dates"),
+            ngettext("%(dates)s (%(n)s day)", "%(dates)s (%(n)s days)", campaign.days)
+            % {"dates": _dates(report), "n": _number(campaign.days)},
+        ),
         (_("Organisers"), campaign.organisers or "-"),
         (_("Planned by the office of"), campaign.region.display_name),
         (_("Lokus"), _number(len(report.lokus))),
@@ -512,7 +521,7 @@ def _summary(
     doc.section(_("Lokus"))
     rows = []
     for item in report.progress.lokus:
-        targeted, done = _service_summary(item.lines)
+        targeted, done = service_summary(item.lines)
         met = sum(1 for line in item.lines if line.target and line.met)
         with_target = sum(1 for line in item.lines if line.target)
         rows.append([
@@ -685,14 +694,32 @@ def render(report: CampaignReport, fmt: str) -> tuple[bytes, str, str]:
     return WRITERS[fmt](report), FORMATS[fmt], filename(report, fmt)
 
 
+def report_for(actor: User | AnonymousUser | None, campaign: Campaign) -> CampaignReport:
+    """The report of ``campaign`` as ``actor`` may see it: over the lokus of
+    :func:`~lini.campaigns.selectors.lokus_visible_to`, with the effect on the regions whose
+    figures the actor may view. None (the system): the whole campaign."""
+    if actor is None:
+        return campaign_report(campaign)
+    report = campaign_report(campaign, lokus_visible_to(actor, campaign))
+    report.effect = [e for e in report.effect if scope.can(actor, Action.VIEW, e.region)]
+    return report
+
+
 def report_export(
     *, actor: User | AnonymousUser | None, report: CampaignReport, fmt: str
 ) -> tuple[bytes, str, str]:
     """:func:`render` for ``actor`` (None: the system), recorded in the audit trail as an export.
-    PermissionDenied when the actor may not see the campaign."""
+    PermissionDenied when the actor may not see the campaign, or when the report holds a lokus
+    or an effect region the actor may not see (build it with :func:`report_for`)."""
     campaign = report.campaign
-    if actor is not None and not campaigns_visible_to(actor).filter(pk=campaign.pk).exists():
-        raise PermissionDenied
+    if actor is not None:
+        if not campaigns_visible_to(actor).filter(pk=campaign.pk).exists():
+            raise PermissionDenied
+        visible = set(lokus_visible_to(actor, campaign).values_list("pk", flat=True))
+        if any(item.pk not in visible for item in report.lokus) or any(
+            not scope.can(actor, Action.VIEW, item.region) for item in report.effect
+        ):
+            raise PermissionDenied
     data, content_type, name = render(report, fmt)
     audit_record(
         actor=actor, action=AuditAction.EXPORT, model=AUDIT_MODEL, object_id=campaign.pk,

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -24,6 +24,7 @@ from lini.campaigns.choices import (
     target_label,
 )
 from lini.campaigns.models import Campaign, CampaignService, DayLog, Lokus, Photo
+from lini.core import clock
 from lini.indicators.counts import month_add
 from lini.kb.choices import VisitType
 from lini.regions.models import Region, RegionLevel
@@ -143,6 +144,15 @@ class CampaignProgress:
         return sum(p.tidy_done for p in self.lokus)
 
 
+def rumah_dataku_established(profile: Any, lokus: Lokus, campaign: Campaign) -> bool:
+    """The lokus's Rumah DataKu is active, was not when the lokus was planned, and (when its
+    start is recorded) started during the campaign's days."""
+    if profile is None or not profile.has_rumah_dataku or lokus.baseline.get("rumah_dataku"):
+        return False
+    since = profile.rumah_dataku_since
+    return since is None or campaign.starts_on <= since <= campaign.ends_on
+
+
 def _ordered(keys: set[str]) -> list[str]:
     return [k for k in TARGET_KEYS if k in keys]
 
@@ -151,7 +161,7 @@ def progress(campaign: Campaign, lokus: list[Lokus] | None = None) -> CampaignPr
     """Target against achievement for each lokus (default: all of the campaign) and in total,
     in a fixed number of queries plus one Kampung KB assessment per lokus with tidy-up items."""
     from lini.kampung.models import KampungKB
-    from lini.kampung.selectors import kampung_assess
+    from lini.kampung.selectors import figures_for_villages, kampung_assess
     from lini.poktan.models import Poktan
 
     if lokus is None:
@@ -199,15 +209,15 @@ def progress(campaign: Campaign, lokus: list[Lokus] | None = None) -> CampaignPr
         .annotate(n=Count("pk"))
         .values_list("lokus_id", "n")
     )
+    today = clock.today()
+    figures = figures_for_villages(
+        [i.village_id for i in lokus if i.tidy_items and i.village_id in kampung], day=today
+    )  # one set of queries for every lokus with tidy-up items
     result: list[LokusProgress] = []
     for item in lokus:
         got = achieved[item.pk]
         profile = kampung.get(item.village_id)
-        if (
-            profile is not None
-            and profile.has_rumah_dataku
-            and not item.baseline.get("rumah_dataku")
-        ):
+        if rumah_dataku_established(profile, item, campaign):
             got[RUMAH_DATAKU_KEY] = 1
         log = logs.get(item.pk, {})
         got[FAMILIES_KEY] = log.get("families") or 0
@@ -219,7 +229,8 @@ def progress(campaign: Campaign, lokus: list[Lokus] | None = None) -> CampaignPr
         ]
         tidy: list[TidyItem] = []
         if item.tidy_items and profile is not None:
-            checklist = {c.code: c for c in kampung_assess(profile).checklist}
+            assessed = kampung_assess(profile, figures=figures[item.village_id], day=today)
+            checklist = {c.code: c for c in assessed.checklist}
             tidy = [
                 TidyItem(code, str(checklist[code].label), checklist[code].done)
                 for code in item.tidy_items
@@ -323,10 +334,19 @@ def lokus_for_recording(user: User | AnonymousUser | None) -> QuerySet[Lokus]:
     if user is None or not user.is_authenticated:
         return Lokus.objects.none()
     return (
-        Lokus.objects.filter(
-            Q(team__user=user) | Q(team__counsellor__user=user) | Q(team__cadre__user=user)
-        )
+        Lokus.objects.filter(team_q(user, prefix="team__"))
         .select_related("campaign", "village")
         .distinct()
         .order_by("-campaign__starts_on", "village__code")
     )
+
+
+def team_q(user: object, *, prefix: str = "") -> Q:
+    """Team members who record as ``user``: a partner's own account, or the account linked to an
+    active counsellor or cadre record."""
+    return (
+        Q(**{f"{prefix}user": user, f"{prefix}counsellor__isnull": True,
+             f"{prefix}cadre__isnull": True})
+        | Q(**{f"{prefix}counsellor__user": user, f"{prefix}counsellor__active": True})
+        | Q(**{f"{prefix}cadre__user": user, f"{prefix}cadre__active": True})
+    )  # fmt: skip

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from lini.accounts import scope
@@ -33,8 +34,10 @@ from lini.campaigns.choices import (
     TeamRole,
 )
 from lini.campaigns.models import Campaign, CampaignService, DayLog, Lokus, Photo, TeamMember
+from lini.campaigns.selectors import team_q
 from lini.core import clock
 from lini.kampung.classification import CHECKLIST_CODES
+from lini.kampung.models import KampungKB
 from lini.kb.choices import VisitType
 from lini.kb.models import Facility, Service
 from lini.kb.services import service_record
@@ -89,9 +92,7 @@ def is_team_member(user: User | None, lokus: Lokus) -> bool:
     or cadre record their account is linked to)?"""
     if user is None or not user.is_authenticated:
         return False
-    return TeamMember.objects.filter(
-        Q(user=user) | Q(counsellor__user=user) | Q(cadre__user=user), lokus=lokus
-    ).exists()
+    return TeamMember.objects.filter(team_q(user), lokus=lokus).exists()
 
 
 def can_record(user: User | None, lokus: Lokus) -> bool:
@@ -172,9 +173,11 @@ def campaign_save(
             | Q(services__service__served_on__gt=values.ends_on)
             | Q(days__day__lt=values.starts_on)
             | Q(days__day__gt=values.ends_on)
+            | Q(photos__day__lt=values.starts_on)
+            | Q(photos__day__gt=values.ends_on)
         ).exists():
             _fail(errors, "starts_on", _(
-                "Services or daily logs already recorded would fall outside these dates."))  # fmt: skip
+                "Services, daily logs or photos already recorded would fall outside these dates."))  # fmt: skip
     if errors:
         raise ValidationError(errors)
     names = ("name", "region", "starts_on", "ends_on", "theme", "organisers", "notes")
@@ -225,17 +228,31 @@ def _audit(
 def campaign_delete(*, actor: User | None, campaign: Campaign) -> None:
     """Delete a campaign with nothing recorded in it yet (services, daily logs, photos)."""
     require_plan(actor, campaign)
-    if CampaignService.objects.filter(lokus__campaign=campaign).exists() or (
-        DayLog.objects.filter(lokus__campaign=campaign).exists()
-        or Photo.objects.filter(lokus__campaign=campaign).exists()
-    ):
-        raise ValidationError(
-            _("Work has been recorded in this campaign; it is kept as the record of what was done.")
-        )
     with transaction.atomic():
-        for lokus in campaign.lokus.select_related("village"):
-            lokus.team.all().delete()
+        # Locked, then checked: work recorded meanwhile waits, and is then seen here.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        lokus = list(
+            Lokus.objects.select_for_update().filter(campaign=campaign).select_related("village")
+        )
+        if (
+            CampaignService.objects.filter(lokus__campaign=campaign).exists()
+            or DayLog.objects.filter(lokus__campaign=campaign).exists()
+            or Photo.objects.filter(lokus__campaign=campaign).exists()
+        ):
+            raise ValidationError(
+                _("Work has been recorded in this campaign; it is kept as the record of what was "
+                  "done.")
+            )  # fmt: skip
+        for item in lokus:
+            _lokus_delete(actor, item)
         delete_with_audit(actor=actor, obj=campaign, region_code=campaign.region.code)
+
+
+def _lokus_delete(actor: User | None, lokus: Lokus) -> None:
+    """A lokus and its team, each with its entry in the trail."""
+    for member in lokus.team.all():
+        delete_with_audit(actor=actor, obj=member, region_code=lokus.village.code)
+    delete_with_audit(actor=actor, obj=lokus, region_code=lokus.village.code)
 
 
 # Lokus -------------------------------------------------------------------------------------------
@@ -399,6 +416,11 @@ def lokus_add(
     state = _village_state(village, clock.today())
     users_needed = suggestion.users_needed if suggestion is not None else None
     with transaction.atomic():
+        # Checked again under the campaign's lock: two planners adding the same village at once.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        if campaign.lokus.filter(village=village).exists():
+            raise ValidationError({"village": _("%(name)s is already a lokus of this campaign.") % {
+                "name": village.name}})  # fmt: skip
         lokus = Lokus.objects.create(
             campaign=campaign, village=village,
             score=suggestion.score.quantize(Decimal("0.01")) if suggestion is not None else None,
@@ -415,14 +437,14 @@ def lokus_add(
 
 def lokus_remove(*, actor: User | None, lokus: Lokus) -> None:
     require_plan(actor, lokus.campaign)
-    if lokus.services.exists() or lokus.days.exists() or lokus.photos.exists():
-        raise ValidationError(
-            _("Work has been recorded in %(name)s; a lokus with recorded work stays in the "
-              "campaign.") % {"name": lokus.village.name}
-        )  # fmt: skip
     with transaction.atomic():
-        lokus.team.all().delete()
-        delete_with_audit(actor=actor, obj=lokus, region_code=lokus.village.code)
+        lokus = Lokus.objects.select_for_update().select_related("village").get(pk=lokus.pk)
+        if lokus.services.exists() or lokus.days.exists() or lokus.photos.exists():
+            raise ValidationError(
+                _("Work has been recorded in %(name)s; a lokus with recorded work stays in the "
+                  "campaign.") % {"name": lokus.village.name}
+            )  # fmt: skip
+        _lokus_delete(actor, lokus)
 
 
 def lokus_plan_save(
@@ -454,10 +476,15 @@ def lokus_plan_save(
         elif number:
             clean[key] = number
     unknown = [code for code in tidy_items if code not in CHECKLIST_CODES]
+    done = [code for code in tidy_items if code in set(lokus.baseline.get("checklist_done", ()))]
     if unknown:
         _fail(errors, "tidy_items", _("Unknown checklist item(s): %(codes)s.") % {
             "codes": ", ".join(unknown)})  # fmt: skip
-    elif tidy_items and not lokus.baseline.get("kampung"):
+    elif done:
+        _fail(errors, "tidy_items", _(
+            "Already done when %(name)s was planned, so not work of the campaign: %(codes)s."
+        ) % {"name": lokus.village.name, "codes": ", ".join(done)})  # fmt: skip
+    elif tidy_items and not KampungKB.objects.filter(village_id=lokus.village_id).exists():
         _fail(errors, "tidy_items", _("%(name)s has no Kampung KB profile to tidy up.") % {
             "name": lokus.village.name})  # fmt: skip
     if errors:
@@ -501,20 +528,29 @@ def team_member_add(
     if len(given) > 1:
         _fail(errors, NON_FIELD_ERRORS, _("Choose a counsellor or a cadre, not both."))
     if counsellor is not None:
+        # Counsellors and cadres record through the account linked to their record (read when
+        # they record), not a copy of it.
         kind, name, organisation = (
             MemberKind.COUNSELLOR,
             counsellor.name,
             organisation or "PKB/PLKB",
         )
-        user = counsellor.user
-        if lokus.team.filter(counsellor=counsellor).exists():
-            _fail(errors, "counsellor", _("%(name)s is already on this team.") % {"name": name})
+        user = None
+        if not counsellor.active:
+            _fail(errors, "counsellor", _("%(name)s is not an active counsellor.") % {"name": name})
+        elif (
+            counsellor.district_id != lokus.village.parent_id
+            and not counsellor.villages.filter(pk=lokus.village_id).exists()
+        ):
+            _fail(errors, "counsellor", _(
+                "%(name)s neither works in this district nor looks after this village."
+            ) % {"name": name})  # fmt: skip
     elif cadre is not None:
-        kind, name, user = MemberKind.CADRE, cadre.name, cadre.user
+        kind, name, user = MemberKind.CADRE, cadre.name, None
         if cadre.village_id != lokus.village_id:
             _fail(errors, "cadre", _("%(name)s is a cadre of another village.") % {"name": name})
-        if lokus.team.filter(cadre=cadre).exists():
-            _fail(errors, "cadre", _("%(name)s is already on this team.") % {"name": name})
+        elif not cadre.active:
+            _fail(errors, "cadre", _("%(name)s is not an active cadre.") % {"name": name})
     else:
         kind, name = MemberKind.PARTNER, " ".join(name.split())
         if not name:
@@ -522,6 +558,15 @@ def team_member_add(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        Lokus.objects.select_for_update().filter(pk=lokus.pk).first()  # one team change at a time
+        if counsellor is not None and lokus.team.filter(counsellor=counsellor).exists():
+            raise ValidationError(
+                {"counsellor": _("%(name)s is already on this team.") % {"name": name}}
+            )
+        if cadre is not None and lokus.team.filter(cadre=cadre).exists():
+            raise ValidationError(
+                {"cadre": _("%(name)s is already on this team.") % {"name": name}}
+            )
         member = TeamMember.objects.create(
             lokus=lokus, kind=kind, counsellor=counsellor, cadre=cadre, user=user, name=name[:100],
             organisation=organisation.strip()[:120], role=role,
@@ -689,29 +734,64 @@ def photo_add(
     if errors or kind is None:
         raise ValidationError(errors)
     content_type, extension = kind
+    upload.seek(0)
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:  # the declared size lied
+        raise ValidationError({"photo": _("The photo is larger than it said.")})
+    content = _clean_image(raw, content_type, upload.name or "")
     folder = photo_dir()
     folder.mkdir(parents=True, exist_ok=True)
     file_name = f"{secrets.token_hex(16)}{extension}"
     path = folder / file_name
-    upload.seek(0)
-    written = 0
     try:
-        with path.open("xb") as out:
-            for chunk in upload.chunks():
-                written += len(chunk)
-                if written > limit:  # the declared size lied
-                    raise ValidationError({"photo": _("The photo is larger than it said.")})
-                out.write(chunk)
+        path.write_bytes(content)
         with transaction.atomic():
             photo = Photo.objects.create(
                 lokus=lokus, day=day, caption=" ".join(caption.split())[:200],
-                file_name=file_name, content_type=content_type, size=written, uploaded_by=actor,
+                file_name=file_name, content_type=content_type, size=len(content),
+                uploaded_by=actor,
             )  # fmt: skip
             audit_change(actor=actor, obj=photo, before=None, region_code=lokus.village.code)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     return photo
+
+
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo; larger ones are refused before being decoded
+_SAVE_AS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def _clean_image(raw: bytes, content_type: str, name: str) -> bytes:
+    """The photo decoded and written again in its own format without its metadata (EXIF: the
+    place where it was taken, the phone, the time), turned upright as its EXIF said. Refuses an
+    image that cannot be decoded or is too large to decode safely."""
+    import io
+
+    from PIL import Image, ImageOps
+
+    unreadable = ValidationError(
+        {"photo": _("%(name)s cannot be read as an image.") % {"name": name[:80]}}
+    )
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError({"photo": _(
+                    "The photo has %(pixels)s megapixels; at most %(max)s are accepted."
+                ) % {"pixels": number_format(image.width * image.height / 1_000_000, 1),
+                     "max": number_format(MAX_PIXELS // 1_000_000)}})  # fmt: skip
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            if content_type == "image/jpeg" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            out = io.BytesIO()
+            options: dict[str, Any] = {"quality": 88} if content_type != "image/png" else {}
+            upright.save(out, format=_SAVE_AS[content_type], **options)
+    except ValidationError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise unreadable from exc
+    return out.getvalue()
 
 
 def photo_delete(*, actor: User | None, photo: Photo) -> None:
@@ -725,4 +805,4 @@ def photo_delete(*, actor: User | None, photo: Photo) -> None:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+    return f"{number_format(size / 1_000_000, 1)} MB"

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,8 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
-from lini.campaigns import report as reports
-from lini.campaigns import selectors, services
+from lini.campaigns import planning, report_writers, selectors, services
 from lini.campaigns.choices import (
     COUNSELLING_KEY,
     FAMILIES_KEY,
@@ -49,9 +47,9 @@ from lini.campaigns.forms import (
     TeamMemberForm,
 )
 from lini.campaigns.models import Campaign, DayLog, Lokus, Photo, TeamMember
-from lini.campaigns.report import CampaignReport
 from lini.campaigns.selectors import Effect, Line
 from lini.core import clock
+from lini.kampung.models import KampungKB
 from lini.kb.choices import VisitType
 from lini.kb.selectors import facilities_for_service
 from lini.regions.codes import is_within
@@ -152,17 +150,35 @@ def _timing(campaign: Campaign) -> dict[str, Any]:
 # The list --------------------------------------------------------------------------------------
 
 
+def _lokus_counts(user: Any, campaigns: list[Campaign]) -> dict[int, tuple[int, int]]:
+    """(lokus, KB services) of each campaign counted over the lokus ``user`` may see
+    (:func:`selectors.lokus_visible_to`: every lokus where the user may view the planning
+    region, else those in their own regions), in one query."""
+    visible = [selectors.lokus_visible_to(user, campaign) for campaign in campaigns]
+    if not visible:
+        return {}
+    lokus = visible[0]
+    for more in visible[1:]:
+        lokus = lokus | more  # one query: each campaign's condition, joined by OR
+    return {
+        row["campaign_id"]: (row["lokus_n"], row["services_n"])
+        for row in lokus.order_by()
+        .values("campaign_id")
+        .annotate(lokus_n=Count("pk", distinct=True), services_n=Count("services", distinct=True))
+    }
+
+
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = (
         selectors.campaigns_visible_to(request.user)
         .select_related("region")
-        .annotate(
-            lokus_count=Count("lokus", distinct=True),
-            service_count=Count("lokus__services", distinct=True),
-        )
         .order_by("-starts_on", "name", "pk")
     )
     page = Paginator(campaigns, 30).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    counts = _lokus_counts(request.user, page.object_list)
+    for campaign in page.object_list:
+        campaign.lokus_count, campaign.service_count = counts.get(campaign.pk, (0, 0))  # type: ignore[attr-defined]
     mine = [
         lokus
         for lokus in selectors.lokus_for_recording(request.user)[:50]
@@ -376,59 +392,30 @@ def lokus_suggest(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class _RefusedError(Exception):
-    """Raised to roll back the lokus accepted before one was refused."""
-
-
 def _accept(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    """Add the ticked villages as lokus, each with its suggestion recomputed here (never the
-    score or reasons a browser posted): all of them, or none when one is refused."""
-    codes = list(dict.fromkeys(c.strip() for c in request.POST.getlist("accept") if c.strip()))
+    """Add the ticked villages as lokus (:func:`lini.campaigns.planning.lokus_accept`): all of
+    them, or none when one is refused; back to the suggestions asked for."""
+    codes = request.POST.getlist("accept")
     back = {k: request.POST.get(k, "")[:400] for k in ("regions", "count", "year")}
     back_url = _suggest_url(campaign, {k: v for k, v in back.items() if v})
     try:
         year = int(back["year"] or campaign.starts_on.year)
     except ValueError:
-        year = 0
-    if not 2000 <= year <= 2100:
-        messages.error(request, _("The year of the targets must be a year such as 2019."))
-        return redirect(back_url)
-    if not codes:
-        messages.error(request, _("Tick at least one village to accept."))
-        return redirect(back_url)
-    villages = {r.code: r for r in Region.objects.filter(code__in=codes, level=RegionLevel.VILLAGE)}
-    unknown = [code for code in codes if code not in villages]
-    if unknown:
-        messages.error(request, _("No village has the code %(codes)s.") % {
-            "codes": ", ".join(c[:20] for c in unknown[:5])})  # fmt: skip
-        return redirect(back_url)
-    errors: list[str] = []
+        year = 0  # refused with the message on the year
     try:
-        with transaction.atomic():
-            for code in codes:
-                village = villages[code]
-                found = services.lokus_suggest(
-                    user=request.user,  # type: ignore[arg-type]
-                    regions=[village], year=year, count=1,
-                )  # fmt: skip
-                try:
-                    services.lokus_add(
-                        actor=request.user,  # type: ignore[arg-type]
-                        campaign=campaign, village=village,
-                        suggestion=found[0] if found else None,
-                    )  # fmt: skip
-                except ValidationError as error:
-                    errors.extend(error.messages)
-            if errors:
-                raise _RefusedError
-    except _RefusedError:
-        for message in errors:
+        added = planning.lokus_accept(
+            actor=request.user,  # type: ignore[arg-type]
+            campaign=campaign, codes=codes, year=year,
+        )  # fmt: skip
+    except ValidationError as error:
+        for message in error.messages:
             messages.error(request, message)
-        messages.error(request, _("No village was added; correct the choice and try again."))
+        if any(code.strip() for code in codes):
+            messages.error(request, _("No village was added; correct the choice and try again."))
         return redirect(back_url)
     messages.success(
         request,
-        ngettext("%(n)d lokus added.", "%(n)d lokus added.", len(codes)) % {"n": len(codes)},
+        ngettext("%(n)d lokus added.", "%(n)d lokus added.", len(added)) % {"n": len(added)},
     )
     return redirect(back_url)
 
@@ -459,7 +446,12 @@ def lokus_add(request: HttpRequest, pk: int) -> HttpResponse:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for message in errors:
-            messages.error(request, f"{label}: {message}" if label else message)
+            messages.error(
+                request,
+                _("%(field)s: %(message)s") % {"field": label, "message": message}
+                if label
+                else message,
+            )
     return redirect(_suggest_url(campaign))
 
 
@@ -507,6 +499,9 @@ def lokus_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timing": _timing(campaign),
             "can_record": services.can_record(request.user, lokus),  # type: ignore[arg-type]
             "can_plan": services.can_plan(request.user, campaign),  # type: ignore[arg-type]
+            # Poktan formed and the Kampung KB profile (Rumah DataKu, checklist items) are
+            # recorded on their own pages; the lokus counts them from there.
+            "kampung": KampungKB.objects.filter(village=lokus.village).first(),
         },
     )
 
@@ -576,16 +571,26 @@ def lokus_plan(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _member_account(member: TeamMember) -> User | None:
-    """The account a member records with: their own, or that of their counsellor or cadre
-    record."""
-    if member.user is not None:
-        return member.user
-    if member.counsellor is not None and member.counsellor.user is not None:
-        return member.counsellor.user
-    if member.cadre is not None and member.cadre.user is not None:
-        return member.cadre.user
-    return None
+def _team_rows(members: list[TeamMember], village: Region) -> list[dict[str, Any]]:
+    """Each member with a warning when they will not be able to record in the lokus (no
+    account, or an account that may not change data of ``village``). Members must come with
+    their accounts (``select_related``); each distinct account's scope is read once."""
+    allowed: dict[int, bool] = {}
+    rows = []
+    for member in members:
+        account: User | None = member.account
+        warning = ""
+        if account is None:
+            warning = _("No account in Lini: cannot record in this lokus.")
+        else:
+            if account.pk not in allowed:
+                allowed[account.pk] = scope.can(account, Action.CHANGE, village)
+            if not allowed[account.pk]:
+                warning = _("The account %(user)s may not change data of %(village)s: it cannot "
+                            "record in this lokus.") % {"user": account.username,
+                                                        "village": village.display_name}  # fmt: skip
+        rows.append({"member": member, "warning": warning})
+    return rows
 
 
 @require_http_methods(["GET", "POST"])
@@ -626,17 +631,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
             "role", "name", "pk"
         )
     )
-    rows = []
-    for member in members:
-        account = _member_account(member)
-        warning = ""
-        if account is None:
-            warning = _("No account in Lini: cannot record in this lokus.")
-        elif not scope.can(account, Action.CHANGE, village):
-            warning = _("The account %(user)s may not change data of %(village)s: it cannot "
-                        "record in this lokus.") % {"user": account.username,
-                                                    "village": village.display_name}  # fmt: skip
-        rows.append({"member": member, "warning": warning})
+    rows = _team_rows(members, village)
     return render(
         request,
         "campaigns/team_form.html",
@@ -875,24 +870,15 @@ def _effect_rows(
     return regions
 
 
-def _report_for(request: HttpRequest, campaign: Campaign) -> CampaignReport:
-    """The report over the lokus the user may see; the effect table keeps only the regions
-    whose figures the user may see."""
-    report = reports.campaign_report(campaign, selectors.lokus_visible_to(request.user, campaign))
-    report.effect = [e for e in report.effect if scope.can(request.user, Action.VIEW, e.region)]
-    return report
-
-
 def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The report page; ``?format=xlsx|pdf|csv`` downloads it (recorded as an export)."""
     campaign = _campaign_for(request, pk)
     fmt = request.GET.get("format", "").strip().lower()
     if fmt and fmt not in REPORT_FORMATS:
         raise Http404
-    report = _report_for(request, campaign)
+    # Over the lokus the user may see, with the effect on the regions whose figures they may see.
+    report = report_writers.report_for(request.user, campaign)
     if fmt:
-        from lini.campaigns import report_writers
-
         # render() and the EXPORT entry of the audit trail (model "campaigns.report"), in one place
         content, content_type, file_name = report_writers.report_export(
             actor=request.user, report=report, fmt=fmt
@@ -926,8 +912,9 @@ def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _key_lines(lines: list[Line], by_method: dict[str, dict[str, int]], count: int) -> list[Line]:
-    """The summary's key lines: all services, new acceptors, MKJP, poktan formed, Rumah DataKu
+def _key_lines(lines: list[Line]) -> list[Line]:
+    """The summary's key lines: the KB services targeted (new acceptors, switches and transfers,
+    counted as the PDF summary counts them), new acceptors, MKJP, poktan formed, Rumah DataKu
     established and families visited (target and achievement of each)."""
     by_key = {line.key: line for line in lines}
 
@@ -936,45 +923,34 @@ def _key_lines(lines: list[Line], by_method: dict[str, dict[str, int]], count: i
         return sum(x.target for x in found), sum(x.achieved for x in found)
 
     new_keys = [k for k in SERVICE_KEYS if k.rsplit("_", 1)[1] == VisitType.NEW]
-    new_target, _new = summed(new_keys)
-    new_done = sum(visits.get(VisitType.NEW, 0) for visits in by_method.values())
     return [
-        Line("services", _("KB services (all visit types)"), summed(list(SERVICE_KEYS))[0], count),
-        Line("new", _("new acceptors"), new_target, new_done),
+        Line("services", _("KB services: new acceptors, switches and transfers"),
+             *report_writers.service_summary(lines)),
+        Line("new", _("new acceptors"), *summed(new_keys)),
         Line(MKJP_KEY, _("long-acting methods (MKJP)"), *summed([MKJP_KEY])),
         Line("poktan", _("poktan formed"), *summed([f"poktan_{k}" for k in POKTAN_KINDS])),
         Line(RUMAH_DATAKU_KEY, _("Rumah DataKu established"), *summed([RUMAH_DATAKU_KEY])),
         Line(FAMILIES_KEY, _("families visited"), *summed([FAMILIES_KEY])),
-    ]
+    ]  # fmt: skip
 
 
 def campaign_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """A one-page summary for the head of office, made to be printed on A4."""
+    """A one-page summary for the head of office, made to be printed on A4: the report's figures
+    (the lokus the user may see, the effect on the regions whose figures they may see)."""
     campaign = _campaign_for(request, pk)
-    lokus = list(selectors.lokus_visible_to(request.user, campaign))
-    progress = selectors.progress(campaign, sorted(lokus, key=lambda item: item.village.code))
-    codes = sorted({".".join(item.village.code.split(".")[:2]) for item in lokus})
-    regencies = [
-        region
-        for region in Region.objects.filter(code__in=codes, level=RegionLevel.REGENCY)
-        if scope.can(request.user, Action.VIEW, region)
-    ]
-    regencies.sort(key=lambda region: region.code)
-    before, during = selectors.effect_months(campaign)
+    report = report_writers.report_for(request.user, campaign)
+    progress = report.progress
     return render(
         request,
         "campaigns/campaign_summary.html",
         {
             "campaign": campaign,
             "progress": progress,
-            "totals": _key_lines(progress.total, progress.by_method, progress.services),
-            "rows": [
-                {"p": p, "lines": _key_lines(p.lines, p.by_method, p.services)}
-                for p in progress.lokus
-            ],
-            "effect": _effect_rows(selectors.effect(campaign, regencies), ("cpr", "mcpr")),
-            "month_before": before,
-            "month_during": during,
+            "totals": _key_lines(progress.total),
+            "rows": [{"p": p, "lines": _key_lines(p.lines)} for p in progress.lokus],
+            "effect": _effect_rows(report.effect, ("cpr", "mcpr")),
+            "month_before": report.month_before,
+            "month_during": report.month_during,
             "today": clock.today(),
         },
     )

@@ -44,3 +44,21 @@ def team_counsellor(lokus: Lokus, district: str, *, username: str) -> User:
                                  username=username)  # fmt: skip
     team_member_add(actor=None, lokus=lokus, role=TeamRole.SERVICE, counsellor=counsellor)
     return user
+
+
+def tiny_jpeg(*, with_gps: bool = False) -> bytes:
+    """A real 8 x 6 JPEG (decodable), with an EXIF block naming a place when ``with_gps``."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (8, 6), (200, 30, 30))
+    out = io.BytesIO()
+    if with_gps:
+        exif = Image.Exif()
+        exif[0x010F] = "PhoneMaker"  # Make
+        exif[0x8825] = {1: "S", 2: (6.0, 7.0, 30.0), 3: "E", 4: (106.0, 15.0, 0.0)}  # GPS
+        image.save(out, format="JPEG", exif=exif)
+    else:
+        image.save(out, format="JPEG")
+    return out.getvalue()

@@ -28,6 +28,7 @@ from lini.audit.models import AuditAction, AuditEntry
 from lini.campaigns.choices import TARGET_KEYS, TeamRole
 from lini.campaigns.models import Campaign, Lokus, Photo
 from lini.campaigns.report import campaign_report
+from lini.campaigns.report import campaign_report as build_report
 from lini.campaigns.report_writers import (
     AUDIT_MODEL,
     CSV_COLUMNS,
@@ -35,6 +36,7 @@ from lini.campaigns.report_writers import (
     MAX_PHOTOS,
     render,
     report_export,
+    report_for,
 )
 from lini.campaigns.services import (
     campaign_service_record,
@@ -52,6 +54,8 @@ from lini.regions.tests.places import (
     CIRUAS,
     KAB_SERANG,
     KAB_TANGERANG,
+    KUTA_JAYA,
+    PASAR_KEMIS,
     PULO,
     SINGAMERTA,
 )  # fmt: skip
@@ -283,6 +287,13 @@ def test_the_summary_keeps_to_one_page_with_eight_lokus_and_every_target() -> No
     assert pages[1].startswith(f"Kel. Kuta Jaya, Kec. Pasar Kemis ({villages[4]})")
 
 
+def test_pdf_says_day_or_days_by_the_number_of_days() -> None:
+    one_day = make_campaign(name="Baksos sehari", starts_on=FIRST, ends_on=FIRST)
+    assert "1 November 2019 (1 day)" in pdf_pages(render(report_of(one_day), "pdf")[0])[0]
+    ten_days = make_campaign(name="Baksos sepuluh hari")
+    assert "(10 days)" in pdf_pages(render(report_of(ten_days), "pdf")[0])[0]
+
+
 def test_pdf_numbers_and_dates_follow_the_language() -> None:
     made = build()
     with translation.override("id"):
@@ -394,3 +405,41 @@ def test_an_export_is_audited_and_checks_who_may_see_the_campaign() -> None:
         report_export(actor=make_user(Role.REGENCY_OFFICER, KAB_TANGERANG), report=report,
                       fmt="csv")  # fmt: skip
     assert AuditEntry.objects.filter(model=AUDIT_MODEL).count() == 1
+
+
+def test_an_export_holds_only_the_lokus_and_regions_the_actor_may_see() -> None:
+    """A Tangerang PKB on the province's campaign with lokus in Kab. Serang and Kab. Tangerang:
+    a report of every lokus is refused; the report built for them holds their lokus only."""
+    made = build()
+    campaign: Campaign = made["campaign"]
+    kuta_jaya = add_lokus(campaign, KUTA_JAYA)
+    pkb = team_counsellor(kuta_jaya, PASAR_KEMIS, username="pkb.kutajaya")
+    with pytest.raises(PermissionDenied):
+        report_export(actor=pkb, report=report_of(campaign), fmt="csv")
+    assert not AuditEntry.objects.filter(model=AUDIT_MODEL).exists()
+
+    report = report_for(pkb, Campaign.objects.get(pk=campaign.pk))
+    assert [item.village.code for item in report.lokus] == [KUTA_JAYA]
+    assert report.effect == []  # Kab. Tangerang's figures lie outside their village
+    for fmt in ("csv", "pdf"):
+        data, _type, _name = report_export(actor=pkb, report=report, fmt=fmt)
+        shown = data.decode("utf-8-sig") if fmt == "csv" else "\n".join(pdf_pages(data))
+        assert "Kuta Jaya" in shown
+        for hidden in ("Singamerta", "Pulo", SINGAMERTA, PULO, "Kabupaten Serang"):
+            assert hidden not in shown, (fmt, hidden)
+    assert [entry.after["lokus"] for entry in AuditEntry.objects.filter(model=AUDIT_MODEL)] == [
+        [KUTA_JAYA], [KUTA_JAYA],
+    ]  # fmt: skip
+
+    # Singamerta's PKB sees their lokus, but not Kab. Serang's figures: an effect table of
+    # Kab. Serang is refused too.
+    singamerta_pkb: User = made["pkb"]
+    over_mine = build_report(campaign, [made["singamerta"]])
+    assert [item.region.code for item in over_mine.effect] == [KAB_SERANG]
+    with pytest.raises(PermissionDenied):
+        report_export(actor=singamerta_pkb, report=over_mine, fmt="csv")
+    mine = report_for(singamerta_pkb, campaign)
+    assert ([item.village.code for item in mine.lokus], mine.effect) == ([SINGAMERTA], [])
+    report_export(actor=singamerta_pkb, report=mine, fmt="csv")
+    # The system (the lini campaign command) exports everything.
+    assert len(report_for(None, campaign).lokus) == 3

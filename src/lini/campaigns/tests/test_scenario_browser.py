@@ -17,8 +17,11 @@ import re
 
 import pytest
 
+from django.utils import translation
+
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import TEST_PASSWORD, make_user
+from lini.campaigns.choices import target_label
 from lini.campaigns.models import Campaign, CampaignService
 from lini.campaigns.selectors import progress
 from lini.demo.services import BAKSOS_2019_LOKUS
@@ -125,11 +128,14 @@ def test_the_2019_baksos_from_the_ranking_to_the_report(banten: str, tmp_path) -
         )
         assert len(suggested) == 8
         wanted = [code for code in suggested if code in BAKSOS_2019_LOKUS]
+        # The ranking finds villages of 2019 among its suggestions (else the accept step would
+        # not be tried at all).
+        assert wanted, f"none of the eight villages of 2019 among the suggested {suggested}"
         for code in wanted:
             page.check(f"input[name=accept][value='{code}']")
-        if wanted:
-            page.locator("form.card button.primary").click()
-            page.wait_for_load_state("load")
+        page.locator("form.card button.primary").click()
+        page.wait_for_load_state("load")
+        assert sorted(campaign.lokus.values_list("village__code", flat=True)) == sorted(wanted)
         for code in BAKSOS_2019_LOKUS:
             if code in wanted:
                 continue
@@ -147,7 +153,8 @@ def test_the_2019_baksos_from_the_ranking_to_the_report(banten: str, tmp_path) -
         page.select_option("#id_role", "pelayanan")
         page.locator("form button[type=submit]").last.click()
         page.wait_for_load_state("load")
-        assert singamerta.team.filter(user__username="pkb.ciruas").exists()
+        # The PKB records through the account linked to their counsellor record.
+        assert singamerta.team.filter(counsellor__user__username="pkb.ciruas").exists()
 
         # 3. The PKB records a service in Singamerta on the phone.
         _log_in(page, "pkb.ciruas")
@@ -174,6 +181,18 @@ def test_the_2019_baksos_from_the_ranking_to_the_report(banten: str, tmp_path) -
         page.goto(f"/baksos/{campaign.pk}/laporan/")
         expect(page.locator("main")).to_contain_text("Singamerta")
         assert _fits_the_phone(page)
+        # The totals table: the implant / new acceptor line (its label in Indonesian, the
+        # page's language) achieved 1. Cells: label, planned, achieved, %, progress.
+        with translation.override("id"):
+            implant_new = target_label("svc_implan_baru")
+        totals = page.locator("section[aria-labelledby=h-total] table tbody tr")
+        row = totals.filter(
+            has=page.locator(
+                "td:first-child", has_text=re.compile(rf"^\s*{re.escape(implant_new)}\s*✓?\s*$")
+            )
+        )
+        expect(row).to_have_count(1)
+        expect(row.locator("td").nth(2)).to_have_text("1")
 
     report_implants = [
         line.achieved for line in progress(campaign).total if line.key == "svc_implan_baru"

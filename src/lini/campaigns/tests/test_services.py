@@ -4,9 +4,11 @@ only its village and days), and the progress computed from what was recorded."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 
 import pytest
+from PIL import Image
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,8 +21,10 @@ from lini.campaigns.models import CampaignService, Photo
 from lini.campaigns.selectors import campaigns_visible_to, lokus_for_recording, progress
 from lini.campaigns.services import (
     CampaignValues,
+    campaign_delete,
     campaign_save,
     campaign_service_record,
+    can_record,
     day_log_save,
     lokus_add,
     lokus_plan_save,
@@ -31,7 +35,14 @@ from lini.campaigns.services import (
     sniff_image,
     team_member_add,
 )
-from lini.campaigns.tests.factories import FIRST, LAST, add_lokus, make_campaign, team_counsellor
+from lini.campaigns.tests.factories import (
+    FIRST,
+    LAST,
+    add_lokus,
+    make_campaign,
+    team_counsellor,
+    tiny_jpeg,
+)
 from lini.indicators.models import Indicator
 from lini.indicators.selectors import indicator_values, period_parse
 from lini.indicators.services import counts_rebuild
@@ -51,17 +62,18 @@ from lini.regions.tests.places import (
     KAB_TANGERANG,
     KRAGILAN,
     KUTA_JAYA,
+    PASAR_KEMIS,
     PULO,
     SINGAMERTA,
 )  # fmt: skip
 from lini.register.choices import EventSource, Method
 from lini.register.models import ContraceptiveEvent, Couple
-from lini.workforce.tests.factories import make_cadre
+from lini.workforce.tests.factories import make_cadre, make_counsellor
 
 pytestmark = pytest.mark.django_db
 
 NOV = dt.date(2019, 11, 1)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
+JPEG = tiny_jpeg()
 
 
 @pytest.fixture(autouse=True)
@@ -346,13 +358,17 @@ def test_photos_are_checked_by_content_and_size_and_stored_under_a_name_lini_cho
     assert photo.content_type == "image/jpeg"
     assert photo.file_name.endswith(".jpg")
     assert "passwd" not in photo.file_name
-    assert (photo_dir() / photo.file_name).read_bytes() == JPEG
+    stored = (photo_dir() / photo.file_name).read_bytes()
+    assert Image.open(io.BytesIO(stored)).size == (8, 6)
     with pytest.raises(ValidationError, match="not a JPEG, PNG or WebP"):
         photo_add(actor=scenario["pkb"], lokus=lokus, day=FIRST,
                   upload=SimpleUploadedFile("foto.jpg", b"<html><script>x</script>"))  # fmt: skip
     with pytest.raises(ValidationError, match="at most"):
         photo_add(actor=scenario["pkb"], lokus=lokus, day=FIRST,
                   upload=SimpleUploadedFile("big.jpg", JPEG + b"\x00" * 1000))  # fmt: skip
+    with pytest.raises(ValidationError, match="cannot be read as an image"):
+        photo_add(actor=scenario["pkb"], lokus=lokus, day=FIRST,  # a JPEG's first bytes only
+                  upload=SimpleUploadedFile("x.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 50))  # fmt: skip
     with pytest.raises(PermissionDenied):
         photo_add(actor=scenario["pkb_pulo"], lokus=lokus, day=FIRST,
                   upload=SimpleUploadedFile("a.jpg", JPEG))  # fmt: skip
@@ -397,3 +413,117 @@ def test_images_are_known_by_their_first_bytes_not_their_name() -> None:
     assert sniff_image(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == ("image/webp", ".webp")
     assert sniff_image(b"XXXX\x00\x00\x00\x00WEBPVP8 ") is None
     assert sniff_image(b"GIF89a") is None
+
+
+def test_a_photo_is_kept_without_its_metadata_such_as_where_it_was_taken(
+    scenario: dict,
+    settings,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.LINI_HOME = tmp_path
+    with_gps = tiny_jpeg(with_gps=True)
+    assert Image.open(io.BytesIO(with_gps)).getexif().get(0x8825)  # the upload says where
+    photo = photo_add(actor=scenario["pkb"], lokus=scenario["singamerta"], day=FIRST,
+                      upload=SimpleUploadedFile("rumah.jpg", with_gps))  # fmt: skip
+    kept = Image.open(photo_dir() / photo.file_name)
+    assert dict(kept.getexif()) == {}
+
+
+def test_a_relinked_or_inactive_counsellor_record_moves_or_ends_the_right_to_record(
+    scenario: dict,
+) -> None:
+    from lini.workforce.models import Counsellor
+
+    lokus, old_account = scenario["singamerta"], scenario["pkb"]
+    counsellor = Counsellor.objects.get(user=old_account)
+    new_account = make_user(Role.COUNSELLOR, SINGAMERTA)
+    counsellor.user = new_account
+    counsellor.save()
+    assert not can_record(old_account, lokus)
+    assert can_record(new_account, lokus)
+    counsellor.active = False
+    counsellor.save()
+    assert not can_record(new_account, lokus)
+    assert list(lokus_for_recording(new_account)) == []
+
+
+def test_team_members_come_from_the_lokus_district_or_village_and_are_active(
+    scenario: dict,
+) -> None:
+    tangerang = make_counsellor(PASAR_KEMIS, KUTA_JAYA, name="PKB Pasar Kemis")
+    with pytest.raises(ValidationError, match="neither works in this district"):
+        team_member_add(actor=None, lokus=scenario["singamerta"], role=TeamRole.SERVICE,
+                        counsellor=tangerang)  # fmt: skip
+    cadre = make_cadre(SINGAMERTA)
+    cadre.active = False
+    cadre.save()
+    with pytest.raises(ValidationError, match="not an active cadre"):
+        team_member_add(actor=None, lokus=scenario["singamerta"], role=TeamRole.DATA, cadre=cadre)
+
+
+def test_tidy_up_items_done_before_the_campaign_are_not_its_work() -> None:
+    village = region(SINGAMERTA)
+    kampung_save(actor=None, village=village, values=singamerta_values())
+    lokus = add_lokus(make_campaign(), SINGAMERTA)
+    done = lokus.baseline["checklist_done"]
+    assert done
+    assert not set(done) & set(lokus.tidy_items)  # proposed: only what is missing
+    with pytest.raises(ValidationError, match="Already done when"):
+        lokus_plan_save(actor=None, lokus=lokus, targets={}, tidy_items=[done[0]])
+
+
+def test_deleting_a_campaign_or_a_lokus_records_every_row_it_removes() -> None:
+    from lini.audit.models import AuditAction, AuditEntry
+
+    campaign = make_campaign()
+    pulo = add_lokus(campaign, PULO)
+    add_lokus(campaign, SINGAMERTA)
+    team_member_add(actor=None, lokus=pulo, role=TeamRole.SERVICE, name="Bidan Ciruas")
+    lokus_remove(actor=None, lokus=pulo)
+    deleted = list(
+        AuditEntry.objects.filter(action=AuditAction.DELETE)
+        .order_by("pk")
+        .values_list("model", flat=True)
+    )
+    assert deleted == ["campaigns.teammember", "campaigns.lokus"]
+    campaign_delete(actor=None, campaign=campaign)
+    deleted = list(
+        AuditEntry.objects.filter(action=AuditAction.DELETE)
+        .order_by("pk")
+        .values_list("model", flat=True)
+    )
+    assert deleted[2:] == ["campaigns.lokus", "campaigns.campaign"]
+
+
+def test_a_rumah_dataku_counts_only_when_it_started_during_the_campaign() -> None:
+    village = region(SINGAMERTA)
+    no_rdk = {"rumah_dataku": "", "rumah_dataku_since": None, "rumah_dataku_data": [],
+              "rumah_dataku_updated_on": None}  # fmt: skip
+    kampung_save(actor=None, village=village, values=singamerta_values(**no_rdk))
+    campaign = make_campaign()
+    add_lokus(campaign, SINGAMERTA)
+    kampung_save(
+        actor=None,
+        village=village,
+        values=singamerta_values(rumah_dataku="aktif", rumah_dataku_since=dt.date(2019, 10, 20)),
+    )  # recorded now, but it started before the campaign: not its work
+    got = {line.key: line.achieved for line in progress(campaign).lokus[0].lines}
+    assert got.get("rumah_dataku", 0) == 0
+
+
+def test_progress_reads_a_fixed_number_of_queries_whatever_the_number_of_lokus(
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    campaign = make_campaign()
+    for code in (SINGAMERTA, PULO, CISAIT):
+        kampung_save(actor=None, village=region(code), values=singamerta_values(name=f"KKB {code}"))
+        add_lokus(campaign, code)
+    lokus = list(campaign.lokus.select_related("village"))
+    with django_assert_max_num_queries(20) as few:
+        progress(campaign, lokus)
+    for code in (KUTA_JAYA, "36.03.12.2011", "36.04.11.2005"):
+        kampung_save(actor=None, village=region(code), values=singamerta_values(name=f"KKB {code}"))
+        add_lokus(campaign, code)
+    lokus = list(campaign.lokus.select_related("village"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        progress(campaign, lokus)

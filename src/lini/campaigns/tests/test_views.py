@@ -24,9 +24,27 @@ from lini.accounts.models import User
 from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
 from lini.audit.models import AuditAction, AuditEntry
+from lini.campaigns.choices import SERVICE_KEYS, TeamRole
 from lini.campaigns.models import Campaign, CampaignService, DayLog, Lokus, Photo, TeamMember
-from lini.campaigns.services import campaign_service_record, day_log_save, lokus_suggest
-from lini.campaigns.tests.factories import FIRST, add_lokus, make_campaign, team_counsellor
+from lini.campaigns.report_writers import service_summary
+from lini.campaigns.services import (
+    CampaignValues,
+    campaign_save,
+    campaign_service_record,
+    day_log_save,
+    lokus_plan_save,
+    lokus_suggest,
+    photo_add,
+    photo_dir,
+    team_member_add,
+)
+from lini.campaigns.tests.factories import (
+    FIRST,
+    add_lokus,
+    make_campaign,
+    team_counsellor,
+    tiny_jpeg,
+)
 from lini.indicators.models import Indicator
 from lini.indicators.targets import target_save
 from lini.indicators.tests.helpers import put_counts
@@ -40,6 +58,8 @@ from lini.regions.tests.places import (
     KAB_SERANG,
     KAB_TANGERANG,
     KRAGILAN,
+    KUTA_JAYA,
+    PASAR_KEMIS,
     PULO,
     SINGAMERTA,
 )  # fmt: skip
@@ -49,7 +69,7 @@ from lini.register.models import Couple
 
 pytestmark = pytest.mark.django_db
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
+JPEG = tiny_jpeg()  # a real image: photos are decoded and written again without their metadata
 NOV = dt.date(2019, 11, 1)
 
 
@@ -166,6 +186,33 @@ def test_accepting_villages_adds_all_or_none(client: Client) -> None:
     )  # fmt: skip
     assert "Pulo is already a lokus of this campaign." in text(response)
     assert list(campaign.lokus.values_list("village__code", flat=True)) == [PULO]
+    # A village outside the officer's regions is one more reason given, not a refused page.
+    response = client.post(
+        url("lokus_suggest", campaign.pk),
+        {"accept": [SINGAMERTA, PULO, KUTA_JAYA], "year": "2019"}, follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    body = text(response)
+    for message in ("Pulo is already a lokus of this campaign.", "Kuta Jaya lies outside",
+                    "No village was added; correct the choice and try again."):  # fmt: skip
+        assert message in body
+    assert list(campaign.lokus.values_list("village__code", flat=True)) == [PULO]
+
+
+def test_a_refused_code_is_named_by_its_field_through_a_translatable_pattern(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The "field: message" of a refused lokus code is a message of the catalog, so a language
+    may word it its own way (here an English catalog entry made up for the test)."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation("en")._catalog._catalogs[0]  # type: ignore[attr-defined]
+    monkeypatch.setitem(catalog, "%(field)s: %(message)s", "%(field)s -> %(message)s")
+    campaign = make_campaign(KAB_SERANG)
+    english(client, make_user(Role.REGENCY_OFFICER, KAB_SERANG))
+    page = client.post(url("lokus_add", campaign.pk), {"code": "36.99.99.9999"}, follow=True)
+    assert "village code -&gt; No region has the code 36.99.99.9999." in text(page)
+    assert not campaign.lokus.exists()
 
 
 def test_lokus_added_by_code_removed_and_planned(client: Client) -> None:
@@ -285,6 +332,38 @@ def test_the_team_page_adds_members_and_warns_who_cannot_record(
     assert not TeamMember.objects.filter(pk=member.pk).exists()
 
 
+def test_the_team_page_reads_each_account_s_regions_once(client: Client, scenario: dict) -> None:
+    """The warnings of the team page: one query for each distinct account (its regions), none
+    more per member, however the members reach their accounts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lokus: Lokus = scenario["singamerta"]
+    english(client, make_user(Role.PROVINCE_OFFICER, BANTEN))
+    page_url = url("team_add", lokus.pk)
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as done:
+            page = client.get(page_url)
+        assert page.status_code == 200
+        return len(done.captured_queries), text(page)
+
+    queries()  # the session and the account of the officer, read once
+    alone, page = queries()  # the PKB, through their counsellor record
+    assert "cannot record" not in page
+    outsider = make_user(Role.COUNSELLOR, KUTA_JAYA, username="mitra.tangerang")
+    for name, user in (("Mitra PKB", scenario["pkb"]), ("Mitra Tangerang", outsider),
+                       ("Mitra tanpa akun", None)):  # fmt: skip
+        team_member_add(actor=None, lokus=lokus, role=TeamRole.SUPPORT, name=name, user=user)
+    more, page = queries()
+    assert (
+        more == alone + 1
+    )  # the PKB's account again (as a partner): no query; the outsider's: one
+    assert page.count("No account in Lini: cannot record in this lokus.") == 1
+    assert page.count("may not change data of") == 1
+    assert "The account mitra.tangerang may not change data of" in page
+
+
 # Recording ---------------------------------------------------------------------------------------
 
 
@@ -336,6 +415,9 @@ def test_a_pkb_records_a_service_that_shows_on_the_lokus_and_the_report(
     page = client.get(url("lokus_detail", lokus.pk))
     assert "Record service" in text(page)
     assert reverse("kb:service_detail", kwargs={"pk": link.service.pk}) in text(page)
+    # Poktan and the Kampung KB profile are recorded on their own pages, linked from the lokus.
+    assert reverse("poktan:poktan_create", kwargs={"code": lokus.village.code}) in text(page)
+    assert reverse("kampung:kampung_create", kwargs={"code": lokus.village.code}) in text(page)
     assert "Euis" in text(page)
     lines = {line.key: line.achieved for line in page.context["progress"].lines}
     assert (lines["svc_implan_ganti"], lines["mkjp"]) == (1, 1)
@@ -385,7 +467,9 @@ def test_photos_are_served_to_the_team_only_and_checked_by_content(
     photo = Photo.objects.get()
     served = client.get(url("photo_view", photo.pk))
     assert served.status_code == 200
-    assert b"".join(served.streaming_content) == JPEG
+    served_bytes = b"".join(served.streaming_content)
+    assert served_bytes == (photo_dir() / photo.file_name).read_bytes()
+    assert served_bytes.startswith(b"\xff\xd8")  # the JPEG as stored (written again)
     assert served["Content-Type"] == "image/jpeg"
     assert served["X-Content-Type-Options"] == "nosniff"
     assert served["Content-Disposition"] == "inline"
@@ -435,6 +519,35 @@ def test_the_daily_log_round_trip_refuses_a_stale_form(client: Client, scenario:
     assert client.get(url("day_log", lokus.pk), {"day": "2019-10-01"}).context["day"] == FIRST
     bad = client.get(url("day_log", lokus.pk), {"day": "kemarin"})
     assert "kemarin is not a date" in text(bad)
+
+
+def test_the_errors_of_hidden_fields_are_shown(client: Client, scenario: dict) -> None:
+    """The couple of the service form and the day of the daily log are hidden fields: their
+    refusals are shown like any other."""
+    lokus: Lokus = scenario["singamerta"]
+    english(client, scenario["pkb"])
+    service = {"served_on": "2019-11-04", "method": Method.PILL, "visit_type": VisitType.NEW,
+               "informed_consent": "on"}  # fmt: skip
+    missing = client.post(url("service_record", lokus.pk), service)
+    assert missing.status_code == 200
+    assert "Find the couple first (No. KK or a name)." in text(missing)
+    other_village = make_couple(PULO, serial=2)
+    foreign = client.post(
+        url("service_record", lokus.pk), {**service, "couple": str(other_village.pk)}
+    )
+    assert foreign.status_code == 200
+    assert escape("This couple is not a PUS couple of the lokus's village.") in text(foreign)
+    assert not CampaignService.objects.exists()
+
+    day = client.post(url("day_log", lokus.pk), {
+        "day": "xx", "families_visited": "3", "counselling": "0", "attendance": "0",
+        "version": "0",
+    })  # fmt: skip
+    assert day.status_code == 200
+    assert "The day of the log is not a date (YYYY-MM-DD); choose a day of the campaign." in text(
+        day
+    )
+    assert not DayLog.objects.exists()
 
 
 # The report, its downloads and the summary -------------------------------------------------------
@@ -516,9 +629,133 @@ def test_the_list_shows_my_lokus_to_team_members(client: Client, recorded: dict)
     assert "My lokus" in text(page)
     assert url("service_record", recorded["singamerta"].pk) in text(page)
     row = page.context["page"].object_list[0]
-    assert (row.lokus_count, row.service_count) == (2, 1)
+    assert (row.lokus_count, row.service_count) == (1, 1)  # only their own lokus: Singamerta
     client.force_login(make_user(Role.REGENCY_OFFICER, KAB_SERANG))
     other = client.get(url("campaign_list"))
     assert other.context["mine"] == []
     assert "My lokus" not in text(other)
     assert "Baksos IPeKB Banten 2019" in text(other)
+
+
+@pytest.fixture
+def two_regencies(recorded: dict, settings: Any, tmp_path: Path) -> dict[str, Any]:
+    """The province's campaign with a third lokus, Kuta Jaya of Kab. Tangerang, whose PKB
+    recorded a service there; a photo of Singamerta."""
+    settings.LINI_HOME = tmp_path
+    kuta_jaya = add_lokus(recorded["campaign"], KUTA_JAYA)
+    pkb = team_counsellor(kuta_jaya, PASAR_KEMIS, username="pkb.kutajaya")
+    campaign_service_record(
+        actor=pkb, lokus=kuta_jaya, couple=make_couple(KUTA_JAYA), served_on=dt.date(2019, 11, 3),
+        method=Method.PILL, visit_type=VisitType.NEW,
+    )  # fmt: skip
+    photo = photo_add(actor=recorded["pkb"], lokus=recorded["singamerta"], day=FIRST,
+                      caption="Pelayanan KB", upload=SimpleUploadedFile("foto.jpg", JPEG))  # fmt: skip
+    return {**recorded, "kuta_jaya": kuta_jaya, "pkb_tangerang": pkb, "photo": photo}
+
+
+def test_the_list_counts_only_the_lokus_each_user_may_see(
+    client: Client, two_regencies: dict
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cases = [
+        (make_user(Role.PROVINCE_OFFICER, BANTEN), (3, 2)),  # the planning office: all
+        (make_user(Role.REGENCY_OFFICER, KAB_SERANG), (2, 1)),  # Singamerta and Pulo
+        (two_regencies["pkb_tangerang"], (1, 1)),  # Kuta Jaya
+        (two_regencies["pkb_pulo"], (1, 0)),  # Pulo, nothing recorded there
+    ]
+    for user, expected in cases:
+        client.force_login(user)
+        row = client.get(url("campaign_list")).context["page"].object_list[0]
+        assert (row.lokus_count, row.service_count) == expected, user.username
+
+    # One query counts every campaign of the page, however many there are.
+    client.force_login(make_user(Role.REGENCY_OFFICER, KAB_TANGERANG))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as done:
+            assert client.get(url("campaign_list")).status_code == 200
+        return len(done.captured_queries)
+
+    queries()
+    one = queries()
+    for name in ("Baksos Tangerang", "Baksos Serang"):
+        add_lokus(make_campaign(name=name), KUTA_JAYA)
+    assert queries() == one
+    counts = [(c.name, c.lokus_count) for c in client.get(url("campaign_list")).context["page"]]
+    assert sorted(counts) == [("Baksos IPeKB Banten 2019", 1), ("Baksos Serang", 1),
+                              ("Baksos Tangerang", 1)]  # fmt: skip
+
+
+def test_a_pkb_of_another_regency_gets_a_report_of_their_lokus_only(
+    client: Client, two_regencies: dict
+) -> None:
+    """A Tangerang PKB sees the province's campaign through their lokus: the report page, its
+    CSV and PDF and the summary hold Kuta Jaya only, and a photo of Singamerta is not found."""
+    import io
+
+    from pypdf import PdfReader
+
+    campaign: Campaign = two_regencies["campaign"]
+    english(client, two_regencies["pkb_tangerang"])
+    page = client.get(url("campaign_report", campaign.pk))
+    assert page.status_code == 200
+    assert [p.lokus.village.code for p in page.context["progress"].lokus] == [KUTA_JAYA]
+    assert page.context["effect"] == []  # Kab. Tangerang's figures lie outside their village
+    csv_text = client.get(url("campaign_report", campaign.pk), {"format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+    pdf = client.get(url("campaign_report", campaign.pk), {"format": "pdf"}).content
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    summary = text(client.get(url("campaign_summary", campaign.pk)))
+    for shown in (text(page), csv_text, pdf_text, summary):
+        assert "Kuta Jaya" in shown
+        for hidden in ("Singamerta", "Pulo", SINGAMERTA, PULO):
+            assert hidden not in shown
+    exports = AuditEntry.objects.filter(action=AuditAction.EXPORT, model="campaigns.report")
+    assert [entry.after["lokus"] for entry in exports] == [[KUTA_JAYA], [KUTA_JAYA]]
+    assert client.get(url("photo_view", two_regencies["photo"].pk)).status_code == 404
+
+
+def test_the_summary_counts_the_targeted_services_as_the_pdf_does(
+    client: Client, recorded: dict
+) -> None:
+    """A repeat visit is recorded and reported, but it is not a targeted service: the summary's
+    services line sums the service lines (new, switch, transfer) on both sides."""
+    campaign_service_record(
+        actor=recorded["pkb"], lokus=recorded["singamerta"], couple=recorded["couple"],
+        served_on=dt.date(2019, 11, 4), method=Method.IMPLANT, visit_type=VisitType.REPEAT,
+    )  # fmt: skip
+    lokus_plan_save(actor=None, lokus=recorded["singamerta"], tidy_items=[],
+                    targets={"svc_implan_baru": 3, "svc_pil_ganti": 2, "mkjp": 3})  # fmt: skip
+    english(client, make_user(Role.PROVINCE_OFFICER, BANTEN))
+    page = client.get(url("campaign_summary", recorded["campaign"].pk))
+    progress = page.context["progress"]
+    assert progress.services == 2  # both services are in the report
+    targeted = sum(line.target for line in progress.total if line.key in SERVICE_KEYS)
+    assert targeted == 5
+    totals = {line.key: (line.target, line.achieved) for line in page.context["totals"]}
+    assert totals["services"] == (targeted, 1) == service_summary(progress.total)
+    for row in page.context["rows"]:
+        lines = {line.key: (line.target, line.achieved) for line in row["lines"]}
+        assert lines["services"] == service_summary(row["p"].lines)
+
+
+def test_the_summary_compares_the_regions_the_report_compares(client: Client) -> None:
+    """The campaign's covered regions (here a district), as on the report page; none for a
+    user who may not see their figures."""
+    serang, ciruas = Region.objects.get(code=KAB_SERANG), Region.objects.get(code=CIRUAS)
+    campaign = campaign_save(actor=None, values=CampaignValues(
+        name="Baksos Ciruas", region=serang, starts_on=FIRST, ends_on=dt.date(2019, 11, 10),
+        areas=(ciruas,),
+    ))  # fmt: skip
+    add_lokus(campaign, SINGAMERTA)
+    english(client, make_user(Role.REGENCY_OFFICER, KAB_SERANG))
+    report = client.get(url("campaign_report", campaign.pk))
+    summary = client.get(url("campaign_summary", campaign.pk))
+    assert [item["region"].code for item in report.context["effect"]] == [CIRUAS]
+    assert [item["region"].code for item in summary.context["effect"]] == [CIRUAS]
+    assert [row["name"] for row in summary.context["effect"][0]["rows"]]  # CPR and mCPR
+    client.force_login(make_user(Role.COUNSELLOR, SINGAMERTA))  # sees the lokus, not Ciruas
+    assert client.get(url("campaign_summary", campaign.pk)).context["effect"] == []

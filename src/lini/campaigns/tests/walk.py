@@ -21,6 +21,7 @@ from lini.campaigns.services import (
     photo_add,
     team_member_add,
 )
+from lini.campaigns.tests.factories import tiny_jpeg
 from lini.core import clock
 from lini.kb.choices import VisitType
 from lini.regions.models import Region
@@ -28,7 +29,7 @@ from lini.regions.tests.places import KAB_TANGERANG, KUTA_JAYA, PASAR_KEMIS
 from lini.register.choices import Method
 from lini.web.tests.walk import Case, World
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+JPEG = tiny_jpeg()
 PANGADEGAN = "36.03.12.2011"  # Desa Pangadegan, Kec. Pasar Kemis
 BUDI_MULYA = "36.03.18.2013"  # Desa Budi Mulya, Kec. Cikupa
 
