@@ -34,7 +34,7 @@ from lini.regions.tests.places import BANTEN, CIRUAS, KAB_SERANG, KAB_TANGERANG,
 from lini.register.choices import KBStatus
 from lini.register.models import Couple
 from lini.register.synthetic import population_generate
-from lini.web.tests.browser import MARKS, phone_page
+from lini.web.tests.browser import MARKS, phone_page, seed_data_again
 from lini.web.tests.browser import sync_api as browser_api
 from lini.workforce.tests.factories import make_counsellor
 
@@ -55,6 +55,7 @@ def banten(live_server, transactional_db, settings) -> str:  # type: ignore[no-u
     2019 targets; the demo's today (1 November 2019) moved to the campaign's fifth day."""
     settings.LINI_TODAY = dt.date(2019, 11, 5)
     settings.LINI_COUNTS_LIVE = True
+    seed_data_again()
     regions_load(rows=read_wilayah_csv(bundled_wilayah_csv(), province="36"))
     population_generate(region=Region.objects.get(code=BANTEN), scale=0.004, seed=2019)
     counts_rebuild()

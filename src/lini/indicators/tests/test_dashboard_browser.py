@@ -20,7 +20,7 @@ from lini.indicators import maps
 from lini.indicators.tests.helpers import put_counts
 from lini.regions.services import bundled_wilayah_csv, read_wilayah_csv, regions_load
 from lini.regions.tests.places import BANTEN, KUTA_JAYA, PULO, SINGAMERTA
-from lini.web.tests.browser import MARKS, phone_page
+from lini.web.tests.browser import MARKS, phone_page, seed_data_again
 from lini.web.tests.browser import sync_api as browser_api
 
 pytestmark = MARKS
@@ -31,6 +31,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture
 def page(live_server, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    seed_data_again()
     regions_load(rows=read_wilayah_csv(bundled_wilayah_csv(), province="36"))
     with phone_page(live_server.url, accept_downloads=True) as page:
         yield page

@@ -76,3 +76,14 @@ def phone_page(base_url: str, **context_options: Any) -> Iterator[Any]:
             assert not blocked, f"pages asked for outside resources: {blocked}"
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def seed_data_again() -> None:
+    """Put back the rows that migrations seed (the indicator catalog). A browser test runs on a
+    live server with ``transactional_db``, whose flush after each test empties every table,
+    seeded ones included; a later browser test needs them again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("lini.indicators.migrations.0002_seed_catalog").seed(apps, None)

@@ -14,7 +14,7 @@ from lini.accounts.roles import Role
 from lini.accounts.tests.factories import TEST_PASSWORD, make_user
 from lini.regions.services import bundled_wilayah_csv, read_wilayah_csv, regions_load
 from lini.regions.tests.places import BANTEN, CIRUAS, KAB_SERANG, KAB_TANGERANG, SINGAMERTA
-from lini.web.tests.browser import MARKS, phone_page
+from lini.web.tests.browser import MARKS, phone_page, seed_data_again
 from lini.web.tests.browser import sync_api as browser_api
 
 pytestmark = MARKS
@@ -23,6 +23,7 @@ sync_api = browser_api()
 
 @pytest.fixture
 def page(live_server, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    seed_data_again()
     regions_load(rows=read_wilayah_csv(bundled_wilayah_csv(), province="36"))
     with phone_page(live_server.url) as page:
         yield page
