@@ -1,5 +1,7 @@
 """Forms of the campaign (baksos) pages. They only read the fields; the rules (dates within the
-campaign, levels of regions, rights) live in :mod:`lini.campaigns.services`."""
+campaign, levels of regions, rights) live in the services: :mod:`lini.campaigns.planning`,
+:mod:`lini.campaigns.recording`, :mod:`lini.campaigns.photos` and, for the rights,
+:mod:`lini.campaigns.services`."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lini.campaigns.choices import TARGET_KEYS, TeamRole, target_label
-from lini.campaigns.services import AREA_LEVELS, MAX_TARGET
+from lini.campaigns.planning import AREA_LEVELS, MAX_TARGET
 from lini.kb.forms import ServiceForm
 from lini.regions.models import Region
 from lini.register.forms import DATE_FORMATS, DateInput

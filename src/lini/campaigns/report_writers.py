@@ -638,7 +638,7 @@ def _lokus_page(
 def _photos(doc: _Writer, photos: list[Photo]) -> None:
     """Up to :data:`MAX_PHOTOS` photos, two a row, each scaled to fit its box; a photo that
     cannot be printed (its file gone, a type fpdf2 cannot read) is listed by its caption."""
-    from lini.campaigns.services import photo_dir
+    from lini.campaigns.photos import photo_dir
 
     pdf = doc.pdf
     gap, box_height, caption_height = 6.0, 58.0, 8.0

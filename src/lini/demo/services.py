@@ -116,12 +116,7 @@ def demo_campaign_ensure() -> Campaign | None:
     Needs the counts and the 2019 targets (the ranking reads them)."""
     from lini.campaigns.choices import TeamRole
     from lini.campaigns.models import Campaign
-    from lini.campaigns.services import (
-        CampaignValues,
-        campaign_save,
-        lokus_add,
-        team_member_add,
-    )
+    from lini.campaigns.planning import CampaignValues, campaign_save, lokus_add, team_member_add
 
     if Campaign.objects.filter(name=BAKSOS_2019_NAME).exists():
         return None

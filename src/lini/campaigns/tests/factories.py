@@ -9,7 +9,7 @@ from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
 from lini.campaigns.choices import TeamRole
 from lini.campaigns.models import Campaign, Lokus
-from lini.campaigns.services import CampaignValues, campaign_save, lokus_add, team_member_add
+from lini.campaigns.planning import CampaignValues, campaign_save, lokus_add, team_member_add
 from lini.regions.models import Region
 from lini.workforce.tests.factories import make_counsellor
 

@@ -20,8 +20,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from lini.audit.models import AuditAction, AuditEntry
+from lini.campaigns.planning import lokus_suggest
 from lini.campaigns.report_writers import AUDIT_MODEL
-from lini.campaigns.services import lokus_suggest
 from lini.campaigns.tests.factories import add_lokus, make_campaign
 from lini.campaigns.tests.test_report_writers import build
 from lini.indicators.models import Indicator

@@ -15,8 +15,7 @@ from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
 from lini.audit.models import AuditEntry
 from lini.campaigns.models import Lokus
-from lini.campaigns.planning import lokus_accept
-from lini.campaigns.services import lokus_suggest
+from lini.campaigns.planning import lokus_accept, lokus_suggest
 from lini.campaigns.tests.factories import add_lokus, make_campaign
 from lini.indicators.models import Indicator
 from lini.indicators.targets import target_save

@@ -27,6 +27,9 @@ from lini.accounts.tests.factories import make_user
 from lini.audit.models import AuditAction, AuditEntry
 from lini.campaigns.choices import TARGET_KEYS, TeamRole
 from lini.campaigns.models import Campaign, Lokus, Photo
+from lini.campaigns.photos import photo_add, photo_dir
+from lini.campaigns.planning import lokus_plan_save, team_member_add
+from lini.campaigns.recording import campaign_service_record, day_log_save
 from lini.campaigns.report import campaign_report
 from lini.campaigns.report import campaign_report as build_report
 from lini.campaigns.report_writers import (
@@ -37,14 +40,6 @@ from lini.campaigns.report_writers import (
     render,
     report_export,
     report_for,
-)
-from lini.campaigns.services import (
-    campaign_service_record,
-    day_log_save,
-    lokus_plan_save,
-    photo_add,
-    photo_dir,
-    team_member_add,
 )
 from lini.campaigns.tests.factories import FIRST, add_lokus, make_campaign, team_counsellor
 from lini.indicators.tests.helpers import put_counts

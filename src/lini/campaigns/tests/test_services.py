@@ -18,23 +18,20 @@ from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
 from lini.campaigns.choices import TeamRole
 from lini.campaigns.models import CampaignService, Photo
-from lini.campaigns.selectors import campaigns_visible_to, lokus_for_recording, progress
-from lini.campaigns.services import (
+from lini.campaigns.photos import photo_add, photo_dir, sniff_image
+from lini.campaigns.planning import (
     CampaignValues,
     campaign_delete,
     campaign_save,
-    campaign_service_record,
-    can_record,
-    day_log_save,
     lokus_add,
     lokus_plan_save,
     lokus_remove,
     lokus_suggest,
-    photo_add,
-    photo_dir,
-    sniff_image,
     team_member_add,
 )
+from lini.campaigns.recording import campaign_service_record, day_log_save
+from lini.campaigns.selectors import campaigns_visible_to, lokus_for_recording, progress
+from lini.campaigns.services import can_record
 from lini.campaigns.tests.factories import (
     FIRST,
     LAST,

@@ -26,18 +26,16 @@ from lini.accounts.tests.factories import make_user
 from lini.audit.models import AuditAction, AuditEntry
 from lini.campaigns.choices import SERVICE_KEYS, TeamRole
 from lini.campaigns.models import Campaign, CampaignService, DayLog, Lokus, Photo, TeamMember
-from lini.campaigns.report_writers import service_summary
-from lini.campaigns.services import (
+from lini.campaigns.photos import photo_add, photo_dir
+from lini.campaigns.planning import (
     CampaignValues,
     campaign_save,
-    campaign_service_record,
-    day_log_save,
     lokus_plan_save,
     lokus_suggest,
-    photo_add,
-    photo_dir,
     team_member_add,
 )
+from lini.campaigns.recording import campaign_service_record, day_log_save
+from lini.campaigns.report_writers import service_summary
 from lini.campaigns.tests.factories import (
     FIRST,
     add_lokus,

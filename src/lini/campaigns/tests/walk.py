@@ -13,14 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lini.audit.models import AuditAction, AuditEntry
 from lini.campaigns.choices import TeamRole
 from lini.campaigns.models import Campaign, CampaignService, DayLog, Lokus, Photo, TeamMember
-from lini.campaigns.services import (
-    CampaignValues,
-    campaign_save,
-    campaign_service_record,
-    lokus_add,
-    photo_add,
-    team_member_add,
-)
+from lini.campaigns.photos import photo_add
+from lini.campaigns.planning import CampaignValues, campaign_save, lokus_add, team_member_add
+from lini.campaigns.recording import campaign_service_record
 from lini.campaigns.tests.factories import tiny_jpeg
 from lini.core import clock
 from lini.kb.choices import VisitType

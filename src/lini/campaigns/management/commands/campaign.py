@@ -4,7 +4,7 @@
   starts_on, ends_on, region_code, lokus: the lokus codes, a list in JSON, joined with ``;`` in
   CSV). ``--region`` keeps the campaigns planned in that region or with a lokus in it.
 - ``suggest-lokus --region CODE[,CODE] --count N --year YYYY --format json|csv [-o FILE]``: the N
-  villages furthest behind in those regions (:func:`lini.campaigns.services.lokus_suggest`), one
+  villages furthest behind in those regions (:func:`lini.campaigns.planning.lokus_suggest`), one
   entry per village (region_code, region_name, score, reasons: a list of sentences in JSON,
   joined with `` | `` in CSV, users_needed).
 - ``report ID --format xlsx|pdf|csv -o FILE``: the campaign's report file
@@ -32,9 +32,9 @@ from django.utils import translation
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record
 from lini.campaigns.models import Campaign
+from lini.campaigns.planning import lokus_suggest
 from lini.campaigns.report import campaign_report
 from lini.campaigns.report_writers import FORMATS, report_export
-from lini.campaigns.services import lokus_suggest
 from lini.exchange.cells import safe_for_spreadsheet
 from lini.regions.models import Region, RegionLevel
 from lini.regions.selectors import region_get, subtree_q
