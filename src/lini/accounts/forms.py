@@ -64,3 +64,26 @@ class UserForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
+class CodeForm(forms.Form):
+    """The 6-digit code of an authenticator app (spaces and dashes are ignored)."""
+
+    code = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "size": 8,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise ValidationError(_("Enter the 6 digits the app shows."))
+        return code

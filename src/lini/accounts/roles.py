@@ -64,3 +64,9 @@ ROLE_LEVELS: dict[str, frozenset[int]] = {
 
 # Rank for user management: an administrator manages only roles ranked below their own.
 ROLE_RANK: dict[str, int] = {role: rank for rank, role in enumerate(Role.values, start=1)}
+
+# The roles that must log in with a second step (a code from an authenticator app) when
+# LINI_REQUIRE_2FA is on: officers and national administrators, who see identities or approve.
+TWO_FACTOR_ROLES: frozenset[str] = frozenset(
+    {Role.DISTRICT_OFFICER, Role.REGENCY_OFFICER, Role.PROVINCE_OFFICER, Role.NATIONAL_ADMIN}
+)
