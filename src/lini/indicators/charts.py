@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from lini.core.privacy import Hidden
 from lini.indicators.dashboard import MixItem, Trend
 from lini.indicators.maps import ChoroplethMap
 
@@ -121,7 +122,14 @@ def trend_svg(data: Trend, *, chart_id: str = "chart-trend") -> SafeString:
         ((x(i), y(p.value), BRAND, formats.date_format(p.month, "F Y"),
           number(p.value)) for i, p in enumerate(data.points) if p.value is not None),
     ))  # fmt: skip
-    if not values:
+    # Months hidden to protect families' privacy: their mark on the axis, no point.
+    parts.append(format_html_join(
+        "", '<text class="hidden-mark" x="{}" y="{}" text-anchor="middle" fill="{}">{}'
+        "<title>{}: {}</title></text>",
+        ((x(i), y(floor) - 6, MUTED, p.hidden, formats.date_format(p.month, "F Y"), p.hidden)
+         for i, p in enumerate(data.points) if p.hidden is not None),
+    ))  # fmt: skip
+    if not values and not any(p.hidden for p in data.points):
         parts.append(format_html(
             '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
             left + plot_w / 2, top + plot_h / 2, MUTED, _("No data in these months."),
@@ -134,6 +142,10 @@ def trend_svg(data: Trend, *, chart_id: str = "chart-trend") -> SafeString:
     return _svg(width, height, label, mark_safe("".join(parts)), chart_id)  # noqa: S308
 
 
+def _users(users: int | Hidden) -> str:
+    return str(users) if isinstance(users, Hidden) else number(users, 0)
+
+
 def mix_svg(items: list[MixItem], *, chart_id: str = "chart-mix") -> SafeString:
     """One horizontal bar per method, its length the method's share of the active users."""
     row, label_w, value_w = 24, 140, 84
@@ -143,7 +155,9 @@ def mix_svg(items: list[MixItem], *, chart_id: str = "chart-mix") -> SafeString:
     parts: list[SafeString] = []
     for i, item in enumerate(items):
         top = 8 + i * row
-        length = round(float(item.share or 0) / 100 * bar_w, 1)
+        share = item.share_shown
+        length = round(float(share or 0) / 100 * bar_w, 1) if not isinstance(share, Hidden) else 0
+        shown = "—" if share is None else share if isinstance(share, Hidden) else number(share, 1)
         parts.append(format_html(
             '<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>'
             '<rect x="{}" y="{}" width="{}" height="{}" fill="#eef0f3"/>'
@@ -152,9 +166,8 @@ def mix_svg(items: list[MixItem], *, chart_id: str = "chart-mix") -> SafeString:
             '<text x="{}" y="{}" fill="{}">{} ({}%)</text>',
             label_w - 8, top + 16, INK, item.label,
             label_w, top + 3, bar_w, row - 8,
-            label_w, top + 3, length, row - 8, BRAND, item.label, item.users,
-            label_w + bar_w + 6, top + 16, INK, number(item.users, 0),
-            "—" if item.share is None else number(item.share, 1),
+            label_w, top + 3, length, row - 8, BRAND, item.label, item.users_shown,
+            label_w + bar_w + 6, top + 16, INK, _users(item.users_shown), shown,
         ))  # fmt: skip
     label = _("Active users by method")
     return _svg(width, height, label, mark_safe("".join(parts)), chart_id)  # noqa: S308

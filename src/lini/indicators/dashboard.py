@@ -27,6 +27,8 @@ from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record
+from lini.core import privacy
+from lini.core.privacy import Hidden
 from lini.exchange.cells import safe_for_spreadsheet
 from lini.indicators import maps
 from lini.indicators.catalog import METHODS
@@ -96,7 +98,8 @@ def month_add(month: dt.date, months: int) -> dt.date:
 @dataclass(frozen=True)
 class TrendPoint:
     month: dt.date
-    value: Decimal | None  # as shown (2 decimals), None when the denominator is 0
+    value: Decimal | None  # as shown (2 decimals), None when the denominator is 0 (or hidden)
+    hidden: Hidden | None = None  # hidden to protect families' privacy: its mark
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,17 @@ class MixItem:
     label: str
     users: int
     share: Decimal | None  # percent of all active users, 1 decimal
+    # Hidden to protect families' privacy (lini.indicators.suppression): their marks.
+    users_hidden: Hidden | None = None
+    share_hidden: Hidden | None = None
+
+    @property
+    def users_shown(self) -> int | Hidden:
+        return self.users_hidden or self.users
+
+    @property
+    def share_shown(self) -> Decimal | Hidden | None:
+        return self.share_hidden or self.share
 
 
 def method_mix(*, region: Region, period: Period) -> list[MixItem]:
@@ -239,7 +253,7 @@ class Table:
 def rows_table(name: str, rows: list[Row], period: Period) -> Table:
     return Table(
         name, TABLE_COLUMNS,
-        [[r.region.code, r.region.name, period.text, r.indicator.code, r.value.shown, r.target,
+        [[r.region.code, r.region.name, period.text, r.indicator.code, r.shown, r.target,
           r.achievement] for r in rows],
     )  # fmt: skip
 
@@ -249,7 +263,7 @@ def trend_table(data: Trend) -> Table:
         "trend",
         ("region_code", "region_name", "indicator", "month", "value", "target"),
         [[data.region.code, data.region.name, data.indicator.code, p.month.strftime("%Y-%m"),
-          p.value, data.target] for p in data.points],
+          p.hidden or p.value, data.target] for p in data.points],
     )  # fmt: skip
 
 
@@ -257,13 +271,16 @@ def mix_table(region: Region, period: Period, items: list[MixItem]) -> Table:
     return Table(
         "mix",
         ("region_code", "region_name", "period", "method", "active_users", "share_pct"),
-        [[region.code, region.name, period.text, i.method, i.users, i.share] for i in items],
-    )
+        [[region.code, region.name, period.text, i.method, i.users_shown, i.share_shown]
+         for i in items],
+    )  # fmt: skip
 
 
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Hidden):
+        return str(value)
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, str):
@@ -287,12 +304,17 @@ def table_xlsx(table: Table) -> bytes:
     sheet = book.active
     sheet.title = table.name[:31]
     sheet.append(list(table.columns))
+    hides = False
     for row in table.rows:
+        hides = hides or any(isinstance(v, Hidden) for v in row)
         sheet.append([
-            float(v) if isinstance(v, Decimal) else safe_for_spreadsheet(v)
-            if isinstance(v, str) else v
+            float(v) if isinstance(v, Decimal) else str(v) if isinstance(v, Hidden)
+            else safe_for_spreadsheet(v) if isinstance(v, str) else v
             for v in row
         ])  # fmt: skip
+    if hides:
+        sheet.append([])
+        sheet.append([privacy.legend()])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lini.exchange.cells import is_blank
+from lini.exchange.cells import is_blank, shown
 from lini.exchange.records import CREATED, UNCHANGED, UPDATED, RecordKind, RowReader
 from lini.exchange.registry import Column, register_kind
 from lini.indicators.models import Indicator, Target
@@ -69,8 +69,9 @@ class TargetKind(RecordKind):
         else:
             try:
                 value = target_value(raw)
-            except ValidationError as exc:
-                cells.problems.append(("target", str(raw)[:60], "; ".join(exc.messages)))
+            except ValidationError as exc:  # its message quotes the cell: keep it short
+                why = shown("; ".join(exc.messages), limit=200)
+                cells.problems.append(("target", shown(raw, limit=60), why))
         cells.check()
         if region is None or indicator is None or value is None:  # cells.check() refused it
             raise AssertionError

@@ -71,6 +71,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from lini.core.privacy import Hidden
 from lini.indicators.achievement import shown
 from lini.indicators.models import Direction, Indicator, Target
 from lini.indicators.selectors import (
@@ -200,7 +201,9 @@ class People:
 @dataclass
 class RankedRegion:
     """A region with its score, its gaps (largest contribution first), the reasons in words
-    (same order) and the people gaps; ``rank`` starts at 1."""
+    (same order) and the people gaps; ``rank`` starts at 1. ``hidden``: the figures hidden to
+    protect families' privacy (``score``, a people gap's name, a gap's code) and their marks
+    (:func:`lini.indicators.suppression.ranking_withheld`)."""
 
     region: Region
     score: Decimal
@@ -208,17 +211,40 @@ class RankedRegion:
     people: People
     rank: int = 0
     reasons: list[str] = field(default_factory=list)
+    hidden: dict[str, Hidden] = field(default_factory=dict)
+
+    @property
+    def score_shown(self) -> Decimal | Hidden:
+        return self.hidden.get("score") or self.score.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def people_shown(self) -> dict[str, int | Hidden | None]:
+        return {
+            name: self.hidden.get(name) or value for name, value in self.people.as_dict().items()
+        }
 
     def as_dict(self) -> dict[str, Any]:
+        score = self.score_shown
         return {
             "rank": self.rank,
             "region_code": self.region.code,
             "region_name": self.region.name,
-            "score": _plain(self.score.quantize(CENT, rounding=ROUND_HALF_UP)),
+            "score": str(score) if isinstance(score, Hidden) else _plain(score),
             "reasons": self.reasons,
-            "people": self.people.as_dict(),
-            "gaps": [g.as_dict() for g in self.gaps],
+            "people": {k: _mark_or(v) for k, v in self.people_shown.items()},
+            "gaps": [self._gap_dict(g) for g in self.gaps],
         }
+
+    def _gap_dict(self, gap: Gap) -> dict[str, Any]:
+        found = gap.as_dict()
+        mark = self.hidden.get(gap.code)
+        if mark is not None:  # the value, and what it can be worked back from
+            found.update(value=str(mark), points=str(mark), contribution=str(mark))
+        return found
+
+
+def _mark_or(value: int | Hidden | None) -> int | str | None:
+    return str(value) if isinstance(value, Hidden) else value
 
 
 CSV_COLUMNS = (
@@ -228,15 +254,16 @@ CSV_COLUMNS = (
 
 
 def csv_row(ranked: RankedRegion) -> dict[str, Any]:
-    people = ranked.people
+    people = {k: "" if v is None else _mark_or(v) for k, v in ranked.people_shown.items()}
+    score = ranked.score_shown
     return {
         "rank": ranked.rank,
         "region_code": ranked.region.code,
         "region_name": ranked.region.name,
-        "score": _plain(ranked.score.quantize(CENT, rounding=ROUND_HALF_UP)),
-        "modern_users_needed": "" if people.modern_users is None else people.modern_users,
-        "users_needed": "" if people.users is None else people.users,
-        "unmet_fewer_needed": "" if people.unmet_fewer is None else people.unmet_fewer,
+        "score": str(score) if isinstance(score, Hidden) else _plain(score),
+        "modern_users_needed": people["modern_users"],
+        "users_needed": people["users"],
+        "unmet_fewer_needed": people["unmet_fewer"],
         "reasons": "; ".join(ranked.reasons),
     }
 
@@ -300,6 +327,15 @@ def _with_unit(value: Decimal, unit: str) -> str:
     return f"{number(value)} {unit}" if unit else number(value)
 
 
+def gap_reason(indicator: Indicator, value: str, goal: Decimal) -> str:
+    """The reason of an indicator gap in words: its value (as shown) against the target."""
+    return _("%(indicator)s %(value)s vs target %(target)s") % {
+        "indicator": _display_name(indicator),
+        "value": value,
+        "target": _with_unit(goal, indicator.unit),
+    }
+
+
 def indicator_gap(
     indicator: Indicator, value: Value, target: tuple[Decimal, str] | None, weight: Decimal
 ) -> Gap | None:
@@ -316,11 +352,7 @@ def indicator_gap(
         points = max(Decimal(0), goal - realised)
     if points == 0:
         return None
-    reason = _("%(indicator)s %(value)s vs target %(target)s") % {
-        "indicator": _display_name(indicator),
-        "value": _with_unit(realised, indicator.unit),
-        "target": _with_unit(goal, indicator.unit),
-    }
+    reason = gap_reason(indicator, _with_unit(realised, indicator.unit), goal)
     return Gap(
         code=indicator.code, kind="indicator", points=points, weight=weight, reason=reason,
         value=realised, target=goal, target_region=holder,

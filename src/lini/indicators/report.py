@@ -31,6 +31,7 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from lini.core.privacy import Hidden
 from lini.indicators.achievement import CENT, HUNDRED
 from lini.indicators.catalog import METHODS, PARTICIPATION, POKTAN_KINDS, REASONS
 from lini.indicators.counts import month_add
@@ -40,32 +41,48 @@ from lini.monthly.models import INSTITUTIONS
 from lini.regions.models import Region, RegionLevel
 
 Number = int | Decimal | None
+Shown = Number | Hidden  # a figure, or the mark of one hidden (lini.indicators.suppression)
 
 
 @dataclass(frozen=True)
 class Column:
+    """``people``: its figures count families or couples (others: groups, meetings,
+    institutions); ``bases``: the keys of the columns a percentage column is computed from."""
+
     key: str  # stable, for the CSV: "previous", "current", "exist" ...
     label: str
     percent: bool = False
+    people: bool = True
+    bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Cell:
-    value: Number
+    value: Shown
     percent: bool
     label: str = ""  # the column's
+
+    @property
+    def hidden(self) -> bool:
+        """Hidden to protect families' privacy (shown as its mark, ``<5`` or ``x``)."""
+        return isinstance(self.value, Hidden)
 
 
 @dataclass(frozen=True)
 class Line:
     """One row of a section: ``key`` is stable (a count key or an indicator code), ``values``
-    one per column of the section; ``level`` 1 is a part of the total above it."""
+    one per column of the section; ``level`` 1 is a part of the total above it. A percentage
+    line names the count keys it is computed from in ``bases`` (numerator, denominator). In a
+    section whose columns are items (IV), ``keys`` names the count key of each value ("" for
+    none or a percentage, whose column names its ``bases``)."""
 
     key: str
     label: str
-    values: tuple[Number, ...]
+    values: tuple[Shown, ...]
     percent: bool = False
     level: int = 0
+    bases: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()  # the count key of each value, when the columns are not months
 
 
 @dataclass(frozen=True)
@@ -202,11 +219,12 @@ def _users(f: _Figures, columns: tuple[Column, ...]) -> Section:
         Line("pus", _("Couples of reproductive age (PUS)"), f.both("pus")),
         Line("pa", _("Active contraceptive users (PA)"), f.both("pa")),
         *(Line(f"pa_{code}", name, f.both(f"pa_{code}"), level=1) for code, name in methods),
-        Line("cpr", _("CPR (PA / PUS)"), f.pct_both("pa", "pus"), percent=True),
+        Line("cpr", _("CPR (PA / PUS)"), f.pct_both("pa", "pus"), percent=True,
+             bases=("pa", "pus")),
         Line("mcpr", _("Modern CPR (modern PA / PUS)"), f.pct_both("pa_modern", "pus"),
-             percent=True),
+             percent=True, bases=("pa_modern", "pus")),
         Line("mkjp_share", _("MKJP share (long-acting PA / PA)"), f.pct_both("pa_mkjp", "pa"),
-             percent=True),
+             percent=True, bases=("pa_mkjp", "pa")),
         Line("pb", _("New acceptors (PB) in the month"), f.both("pb")),
         *(Line(f"pb_{code}", name, f.both(f"pb_{code}"), level=1) for code, name in methods),
         Line("dropout", _("Dropouts in the month"), f.both("dropout")),
@@ -223,7 +241,8 @@ def _non_users(f: _Figures, columns: tuple[Column, ...]) -> Section:
         *(Line(f"nonuser_{code}", name, f.both(f"nonuser_{code}"), level=1)
           for code, name in reasons),
         Line("unmet", _("Unmet need (IAT + TIAL)"), f.both("unmet")),
-        Line("unmet_need", _("Unmet need (% of PUS)"), f.pct_both("unmet", "pus"), percent=True),
+        Line("unmet_need", _("Unmet need (% of PUS)"), f.pct_both("unmet", "pus"), percent=True,
+             bases=("unmet", "pus")),
         Line("pus_unknown", _("PUS with no KB status recorded"), f.both("pus_unknown")),
     ]  # fmt: skip
     return Section("II", _("PUS not using contraception, by reason"), columns, tuple(lines))
@@ -232,9 +251,9 @@ def _non_users(f: _Figures, columns: tuple[Column, ...]) -> Section:
 def _institutions(f: _Figures) -> Section:
     now = f.now
     columns = (
-        Column("exist", _("Exist")),
-        Column("reported", _("Reported")),
-        Column("reported_pct", _("Reported (%)"), percent=True),
+        Column("exist", _("Exist"), people=False),
+        Column("reported", _("Reported"), people=False),
+        Column("reported_pct", _("Reported (%)"), percent=True, people=False),
     )
     lines = []
     total_exist = total_reported = 0
@@ -267,13 +286,14 @@ def _institutions(f: _Figures) -> Section:
 def _poktan(f: _Figures) -> Section:
     now = f.now
     columns = (
-        Column("groups", _("Groups")),
-        Column("active", _("Active groups")),
+        Column("groups", _("Groups"), people=False),
+        Column("active", _("Active groups"), people=False),
         Column("members", _("Member families")),
-        Column("meetings", _("Meetings in the month")),
+        Column("meetings", _("Meetings in the month"), people=False),
         Column("families_served", _("Families served")),
-        Column("participation", _("Participation (%)"), percent=True),
-    )
+        Column("participation", _("Participation (%)"), percent=True,
+               bases=("members", "families_served")),
+    )  # fmt: skip
     served = {kind: family for kind, family, *_r in PARTICIPATION}
     lines = []
     for kind, label in POKTAN_KINDS:
@@ -291,14 +311,19 @@ def _poktan(f: _Figures) -> Section:
                     families,
                     pct(members, families) if families is not None else None,
                 ),
+                keys=(
+                    f"poktan_{kind}", f"poktan_active_{kind}", f"poktan_members_{kind}",
+                    f"meetings_{kind}", served.get(kind, ""), "",
+                ),
             )
-        )
+        )  # fmt: skip
     members, families = now.get("poktan_families", 0), now.get("families", 0)
     lines.append(
         Line(
             "poktan_families",
             _("Any poktan (each family once)"),
             (None, None, members, None, families, pct(members, families)),
+            keys=("", "", "poktan_families", "", "families", ""),
         )
     )
     return Section(

@@ -7,6 +7,9 @@ checks the user's right and records it in the audit trail.
 - PDF (fpdf2): the report's layout on A4 pages, numbers in the active language's format.
 
 The figures are aggregates (no names, no NIK) but an export is still recorded, like every export.
+A village's report leaves with its small counts hidden (``<5``, ``x``; the rule of
+:mod:`lini.indicators.suppression`), whoever takes it: a file leaves the system. The files that
+hide a figure say why (the legend: the XLSX and PDF below the report, the CSV in a last row).
 """
 
 from __future__ import annotations
@@ -24,8 +27,11 @@ from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record
+from lini.core import privacy
+from lini.core.privacy import Hidden
 from lini.exchange.cells import safe_for_spreadsheet
-from lini.indicators.report import Cell, MonthlyReport, Number
+from lini.indicators import suppression
+from lini.indicators.report import Cell, MonthlyReport, Shown
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -45,7 +51,7 @@ CSV_COLUMNS = (
 AUDIT_MODEL = "indicators.monthly_report"
 
 
-def plain(value: Number) -> str:
+def plain(value: Shown) -> str:
     if value is None:
         return ""
     return str(value)
@@ -53,9 +59,11 @@ def plain(value: Number) -> str:
 
 def shown(cell: Cell) -> str:
     """A cell as a person reads it, in the active language's number format (``1.234``,
-    ``53,33`` in Indonesian); a dash for none."""
+    ``53,33`` in Indonesian); a dash for none, the mark of a hidden one."""
     if cell.value is None:
         return "-"
+    if isinstance(cell.value, Hidden):
+        return str(cell.value)
     return formats.number_format(
         cell.value, decimal_pos=2 if cell.percent else 0, use_l10n=True, force_grouping=True
     )
@@ -74,6 +82,9 @@ def report_csv(report: MonthlyReport) -> bytes:
                     section.code, line.key, safe_for_spreadsheet(line.label), column.key,
                     plain(cell.value),
                 ])  # fmt: skip
+    if suppression.report_hides(report):
+        writer.writerow([region.code, safe_for_spreadsheet(region.name), report.period.text, "",
+                         "privacy", privacy.legend(), "", ""])  # fmt: skip
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -85,21 +96,21 @@ def report_xlsx(report: MonthlyReport) -> bytes:
     sheet = book.active
     sheet.title = _("Report")[:31]
     bold = Font(bold=True)
-    sheet.append([report.title])
+    sheet.append([_safe(report.title)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("Region"), report.region_label])
-    sheet.append([_("Month"), report.month_label, report.period.text])
+    sheet.append([_safe(_("Region")), _safe(report.region_label)])
+    sheet.append([_safe(_("Month")), _safe(report.month_label), report.period.text])
     width = max(len(s.columns) for s in report.sections) + 1
     for section in report.sections:
         sheet.append([])
-        sheet.append([f"{section.code}. {section.title}"])
+        sheet.append([_safe(f"{section.code}. {section.title}")])
         sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.append(["", *(c.label for c in section.columns)])
+        sheet.append(["", *(_safe(c.label) for c in section.columns)])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, horizontal="center")
         for line, cells in section.table():
-            sheet.append([line.label, *(_xlsx_value(c.value) for c in cells)])
+            sheet.append([_safe(line.label), *(_xlsx_value(c.value) for c in cells)])
             row = sheet[sheet.max_row]
             row[0].alignment = Alignment(indent=2 * line.level)
             if line.level == 0:
@@ -107,8 +118,12 @@ def report_xlsx(report: MonthlyReport) -> bytes:
             for target, cell in zip(row[1:], cells, strict=False):
                 target.number_format = "#,##0.00" if cell.percent else "#,##0"
         if section.note:
-            sheet.append([section.note])
+            sheet.append([_safe(section.note)])
             sheet.cell(row=sheet.max_row, column=1).font = Font(italic=True)
+    if suppression.report_hides(report):
+        sheet.append([])
+        sheet.append([_safe(privacy.legend())])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(italic=True)
     sheet.column_dimensions["A"].width = 48
     for index in range(2, width + 1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 16
@@ -117,9 +132,17 @@ def report_xlsx(report: MonthlyReport) -> bytes:
     return buffer.getvalue()
 
 
-def _xlsx_value(value: Number) -> int | float | None:
+def _safe(text: str) -> str:
+    """A text cell that a spreadsheet shows as text, never runs (a region name may start with
+    '=')."""
+    return safe_for_spreadsheet(str(text))
+
+
+def _xlsx_value(value: Shown) -> int | float | str | None:
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, Hidden):
+        return str(value)
     return value
 
 
@@ -194,6 +217,10 @@ def report_pdf(report: MonthlyReport) -> bytes:
         if section.note:
             pdf.set_font("Helvetica", "I", 8)
             pdf.multi_cell(0, 4, _latin1(section.note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if suppression.report_hides(report):
+        pdf.ln(2)
+        pdf.set_font("Helvetica", "I", 8)
+        pdf.multi_cell(0, 4, _latin1(privacy.legend()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
 
 
@@ -215,13 +242,16 @@ def report_export(
     *, actor: User | AnonymousUser | None, report: MonthlyReport, fmt: str
 ) -> ReportFile:
     """``report`` as ``fmt`` (csv, xlsx, pdf) for ``actor`` (None: the system), recorded in the
-    audit trail as an export. PermissionDenied when the actor may not view the region."""
+    audit trail as an export; a village's small counts hidden, whoever the actor. PermissionDenied
+    when the actor may not view the region."""
     if fmt not in WRITERS:
         raise ValueError(
             _("%(value)s is not a report format; choose csv, xlsx or pdf") % {"value": fmt}
         )
     if actor is not None:
         scope.require(actor, Action.VIEW, report.region)
+    if suppression.hide_in_file(report.region):
+        report = suppression.report_withheld(report)
     data = WRITERS[fmt](report)
     name = report_filename(report, fmt)
     audit_record(

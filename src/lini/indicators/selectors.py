@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.core import clock
+from lini.core.privacy import Hidden
 from lini.indicators.achievement import achievement_pct, band, shown
 from lini.indicators.catalog import is_flow
 from lini.indicators.models import Indicator, RegionMonthCount, Target, VillageMonthCount
@@ -434,6 +435,14 @@ class Row:
     target: Decimal | None
     achievement: Decimal | None
     colour: str = field(default="")
+    # Set when the value is hidden to protect families' privacy (lini.indicators.suppression):
+    # its mark is shown instead, and no achievement or colour.
+    hidden: Hidden | None = None
+
+    @property
+    def shown(self) -> Decimal | Hidden | None:
+        """The value as shown: rounded, or the mark of a hidden one."""
+        return self.hidden if self.hidden is not None else self.value.shown
 
     def as_dict(self, period: Period) -> dict[str, Any]:
         return {
@@ -441,7 +450,7 @@ class Row:
             "region_name": self.region.name,
             "period": period.text,
             "indicator": self.indicator.code,
-            "value": plain(self.value.shown),
+            "value": str(self.hidden) if self.hidden is not None else plain(self.value.shown),
             "target": plain(self.target),
             "achievement_pct": plain(self.achievement),
         }

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.core import clock
-from lini.indicators import selectors
+from lini.indicators import selectors, suppression
 from lini.indicators.achievement import BAND_LABELS
 from lini.indicators.catalog import COUNT_KEYS
 from lini.indicators.forms import IndicatorForm, TargetForm, field_name
@@ -86,6 +86,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
                 root=region, level=region.level, period=period, indicators=indicators
             )
         )
+        rows = suppression.rows_for_page(rows, period, request.user)
         if region.level < RegionLevel.VILLAGE:
             children = list(
                 scope.restrict(region_children(parent=region), request.user, Action.VIEW)
@@ -100,6 +101,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
             "period": period,
             "period_error": error,
             "rows": rows,
+            "privacy_legend": suppression.legend() if any(r.hidden for r in rows) else "",
             "bands": BAND_LABELS,
             "can_edit_targets": region is not None
             and scope.can(request.user, Action.CHANGE, region),

@@ -5,7 +5,10 @@ coloured by the indicator or by its achievement (regions outside the user's scop
 
 ``&download=csv|xlsx&chart=key|trend|mix|children|map`` downloads the data of one block
 (recorded in the audit trail as an export). The PNG of each chart is made in the browser from
-its SVG (static/lini/charts.js)."""
+its SVG (static/lini/charts.js).
+
+A village's small counts are hidden (:mod:`lini.indicators.suppression`): on the page for users
+who may not see identities there, in every download whoever takes it."""
 
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lini.accounts.roles import Action
-from lini.indicators import charts, maps, selectors
+from lini.core.privacy import Hidden
+from lini.indicators import charts, maps, selectors, suppression
 from lini.indicators import dashboard as board
 from lini.indicators.achievement import BAND_LABELS
 from lini.indicators.models import Indicator
@@ -72,6 +76,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         region=region, period=period, indicator=indicator, level=level, user=request.user
     )
     if download and not error:
+        key_rows = suppression.rows_for_file(key_rows, period)
+        children = suppression.rows_for_file(children, period)
+        map_rows = suppression.rows_for_file(map_rows, period)
+        if suppression.hide_in_file(region):
+            trend = suppression.trend_withheld(trend)
+            mix, _total = suppression.mix_withheld(mix, region, period)
         table = {
             "key": lambda: board.rows_table("key", key_rows, period),
             "trend": lambda: board.trend_table(trend),
@@ -86,6 +96,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
         return response
 
+    key_rows = suppression.rows_for_page(key_rows, period, request.user)
+    children = suppression.rows_for_page(children, period, request.user)
+    map_rows = suppression.rows_for_page(map_rows, period, request.user)
+    mix_total: int | Hidden = sum(item.users for item in mix)
+    if suppression.hide_on_page(request.user, region):
+        trend = suppression.trend_withheld(trend)
+        mix, total_mark = suppression.mix_withheld(mix, region, period)
+        mix_total = total_mark or mix_total
+    hides = (
+        any(r.hidden for r in (*key_rows, *children, *map_rows))
+        or any(p.hidden for p in trend.points)
+        or any(i.users_hidden or i.share_hidden for i in mix)
+        or isinstance(mix_total, Hidden)
+    )
     keep = {"period": period.text, "indicator": indicator.code, "colour": colour}
     here = urlencode({"region": region.code, **keep, "map": level})
 
@@ -102,7 +126,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend_svg": charts.trend_svg(trend),
         "mix": mix,
         "mix_svg": charts.mix_svg(mix),
-        "mix_total": sum(item.users for item in mix),
+        "mix_total": mix_total,
+        "mix_total_hidden": isinstance(mix_total, Hidden),
+        "privacy_legend": suppression.legend() if hides else "",
         "children": children,
         "child_level": RegionLevel(region.level + 1).label
         if region.level < RegionLevel.VILLAGE else "",

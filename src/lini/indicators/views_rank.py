@@ -3,7 +3,8 @@
 The regions of LEVEL under the region (only those in the user's scope), ranked by their composite
 gap to the year's targets, with the score, the reasons in words and the people gaps (see
 :mod:`lini.indicators.ranking`). The user must be allowed to view the region (403 otherwise, 404
-for an unknown region or year)."""
+for an unknown region or year). A village's figures computed from small counts are hidden for
+users who may not see identities there (:mod:`lini.indicators.suppression`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from lini.accounts.roles import Action
-from lini.indicators import ranking
+from lini.indicators import ranking, suppression
 from lini.indicators.selectors import LEVELS
 from lini.indicators.views import _region_from, _year
 from lini.regions.models import Region, RegionLevel
@@ -45,6 +46,9 @@ def rank_list(request: HttpRequest) -> HttpResponse:
     if region is not None:
         level, error = _level(request, region)
         rows = ranking.rank_regions(root=region, level=level, year=year, user=request.user)
+        rows = suppression.ranking_withheld(
+            rows, year, lambda place: suppression.hide_on_page(request.user, place)
+        )
     levels = [
         (name, RegionLevel(value).label)
         for name, value in sorted(LEVELS.items(), key=lambda item: item[1])
@@ -61,5 +65,6 @@ def rank_list(request: HttpRequest) -> HttpResponse:
             "levels": levels,
             "level_error": error,
             "rows": rows,
+            "privacy_legend": suppression.legend() if any(r.hidden for r in rows) else "",
         },
     )

@@ -1,6 +1,7 @@
 """The monthly field-control report page: ``?region=CODE&period=YYYY-MM`` shows the report of a
 village, district, regency or province; ``&format=xlsx|pdf|csv`` downloads it (recorded in the
-audit trail as an export)."""
+audit trail as an export). A village's small counts are hidden on the page for users who may not
+see identities there, and in every file (:mod:`lini.indicators.suppression`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.shortcuts import render
 
 from lini.accounts.roles import Action
 from lini.core import clock
+from lini.indicators import suppression
 from lini.indicators.report import MonthlyReport, monthly_report, report_period
 from lini.indicators.report_writers import FORMATS, report_export
 from lini.indicators.selectors import Period
@@ -36,6 +38,7 @@ def report_monthly(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(exported.data, content_type=exported.content_type)
             response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
             return response
+        report = suppression.report_for_page(report, request.user)
     return render(
         request,
         "indicators/report_monthly.html",
@@ -46,6 +49,9 @@ def report_monthly(request: HttpRequest) -> HttpResponse:
             "period_error": error,
             "report": report,
             "formats": list(FORMATS),
+            "privacy_legend": suppression.legend()
+            if report is not None and suppression.report_hides(report)
+            else "",
         },
         status=400 if error and fmt else 200,
     )

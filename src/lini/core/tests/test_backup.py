@@ -228,7 +228,10 @@ def register_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
         work.lini("generate-population", "--region", "36.04.09", "--scale", "0.25", "--seed", "7")
         path = work.home / "register.csv"
-        work.lini("export", "register", "--region", "36.04.09", "-o", str(path))
+        work.lini(
+            "export", "register", "--region", "36.04.09", "-o", str(path),
+            "--purpose", "test of the backups",
+        )  # fmt: skip
         _files["register"] = path
     return _files["register"]
 

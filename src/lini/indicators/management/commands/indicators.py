@@ -3,7 +3,9 @@
 Every indicator for every region of LEVEL (provinsi, kabupaten, kecamatan, desa) under CODE, one
 row per region and indicator: region_code, region_name, period, indicator, value, target,
 achievement_pct. P is YYYY-MM (a month) or YYYY (a year: end-of-year states, the year's flows).
-Values are rounded half up to 2 decimals; empty when undefined (a zero denominator, no target)."""
+Values are rounded half up to 2 decimals; empty when undefined (a zero denominator, no target).
+Villages' small counts are shown as ``<5`` and the figures that would reveal them as ``x``
+(:mod:`lini.indicators.suppression`): the output leaves the system."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lini.indicators.management.commands._options import level_under, viewer
 from lini.indicators.selectors import LEVELS, TABLE_COLUMNS, indicator_rows, period_parse
+from lini.indicators.suppression import rows_for_file
 from lini.regions.selectors import region_get
 
 
@@ -41,10 +44,8 @@ class Command(BaseCommand):
             raise CommandError(f"--period: {exc}") from exc
         level = level_under(region, options["level"])
         user = viewer(options["user"], region)
-        rows = [
-            row.as_dict(period)
-            for row in indicator_rows(root=region, level=level, period=period, user=user)
-        ]
+        table = list(indicator_rows(root=region, level=level, period=period, user=user))
+        rows = [row.as_dict(period) for row in rows_for_file(table, period)]
         buffer = io.StringIO()
         if options["format"] == "json":
             json.dump(rows, buffer, ensure_ascii=False, indent=1)

@@ -6,7 +6,9 @@ score, the target fallback and the people gaps). CSV: one row per region with ra
 region_name, score, modern_users_needed, users_needed, unmet_fewer_needed (empty: no target) and
 the reasons joined with "; ". JSON: a list of regions, each with its reasons, people gaps and the
 gaps behind the score (code, kind, value, target, target_region, count, total, points, weight,
-contribution, reason). Reasons and numbers follow the language (LANGUAGE_CODE, or --language)."""
+contribution, reason). Reasons and numbers follow the language (LANGUAGE_CODE, or --language).
+Villages' figures computed from small counts are shown as ``x`` (:mod:`lini.indicators.suppression`):
+the output leaves the system."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from django.utils import translation
 from lini.indicators.management.commands._options import level_under, viewer
 from lini.indicators.ranking import CSV_COLUMNS, csv_row, rank_regions
 from lini.indicators.selectors import LEVELS
+from lini.indicators.suppression import hide_in_file, ranking_withheld
 from lini.regions.selectors import region_get
 
 
@@ -53,6 +56,7 @@ class Command(BaseCommand):
         user = viewer(options["user"], region)
         with translation.override(options["language"] or settings.LANGUAGE_CODE):
             ranked = rank_regions(root=region, level=level, year=year, user=user)
+            ranked = ranking_withheld(ranked, year, hide_in_file)
             buffer = io.StringIO()
             if options["format"] == "json":
                 json.dump([r.as_dict() for r in ranked], buffer, ensure_ascii=False, indent=1)
