@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lini.exchange.models import DataJob, Direction, JobStatus
-from lini.exchange.readers import FileError, check_suffix
+from lini.exchange.readers import FileError, check_suffix, xlsx_check
 from lini.exchange.registry import get_kind
-from lini.exchange.services import export_run, import_run
+from lini.exchange.services import export_purpose_clean, export_run, import_run
 
 if TYPE_CHECKING:
     from lini.accounts.models import User
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_ROWS = 2000
+BEAT_SECONDS = 15  # how often a running job shows it is alive
 
 
 def jobs_dir() -> Path:
@@ -71,6 +76,13 @@ def import_job_create(
         for chunk in upload.chunks():
             out.write(chunk)
     job.input_path = str(path)
+    if suffix == ".xlsx":  # checked before openpyxl opens it to count the rows (zip bombs)
+        try:
+            xlsx_check(path, upload.name or path.name)
+        except FileError:
+            path.unlink(missing_ok=True)
+            job.delete()  # nothing to run: the form says why
+            raise
     job.rows_total = _estimate_rows(path)
     job.save(update_fields=["input_path", "rows_total", "updated_at"])
     _enqueue(job)
@@ -93,11 +105,22 @@ def import_job_repeat(*, job: DataJob, user: User) -> DataJob:
     return again
 
 
-def export_job_create(*, user: User, kind_slug: str, region: Region, suffix: str) -> DataJob:
+def export_job_create(
+    *,
+    user: User,
+    kind_slug: str,
+    region: Region,
+    suffix: str,
+    purpose: str = "",
+    purpose_kind: str = "",
+) -> DataJob:
+    """A pending export; ValidationError when personal data is asked for without a purpose."""
     kind = get_kind(kind_slug)
+    purpose = export_purpose_clean(kind=kind, purpose=purpose, purpose_kind=purpose_kind)
     job = DataJob.objects.create(
-        direction=Direction.EXPORT, kind=kind.slug, user=user, region=region
-    )
+        direction=Direction.EXPORT, kind=kind.slug, user=user, region=region, purpose=purpose,
+        purpose_kind=purpose_kind if purpose else "",
+    )  # fmt: skip
     job.output_path = str(jobs_dir() / f"{job.token}-{kind.slug}-{region.code}{suffix}")
     job.save(update_fields=["output_path", "updated_at"])
     _enqueue(job)
@@ -110,13 +133,81 @@ def _enqueue(job: DataJob) -> None:
     transaction.on_commit(lambda: data_job_run.enqueue(job.pk))
 
 
+def stale_jobs_fail(*, now: dt.datetime | None = None) -> int:
+    """Mark failed the running jobs whose worker stopped beating (it was killed or its machine
+    went down); returns how many. What such a job wrote is whole: imports write in batches that
+    are each one transaction, and the villages of an unfinished batch are marked for a rewrite of
+    their counts (see ``indicators.PendingCounts``). Running the file again completes it."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=settings.LINI_JOB_STALE_MINUTES)
+    stale = DataJob.objects.filter(status=JobStatus.RUNNING).annotate(
+        alive=Coalesce("beat_at", "started_at", "updated_at")
+    )
+    return stale.filter(Q(alive__lt=limit)).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        error=_(
+            "The worker running this job stopped (it was killed or its machine restarted) and "
+            "it did not finish. Rows stored before it stopped are kept whole; run the file "
+            "again to complete it: rows already stored are updated, not added twice."
+        ),
+    )
+
+
+def job_is_stale(job: DataJob, *, now: dt.datetime | None = None) -> bool:
+    """Whether a running job's worker has shown no sign of life for too long."""
+    if job.status != JobStatus.RUNNING:
+        return False
+    alive = job.beat_at or job.started_at or job.updated_at
+    limit = (now or timezone.now()) - dt.timedelta(minutes=settings.LINI_JOB_STALE_MINUTES)
+    return alive < limit
+
+
+class _Heartbeat:
+    """A thread that writes ``beat_at`` of a running job every BEAT_SECONDS until stopped. It
+    dies with its process, which is the point: a killed worker stops beating."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"job-{job_id}-beat", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join(timeout=BEAT_SECONDS)
+
+    def _run(self) -> None:
+        try:
+            while not self.done.wait(BEAT_SECONDS):
+                try:
+                    DataJob.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
+                        beat_at=timezone.now()
+                    )
+                except OperationalError:  # SQLite busy with the job's own batch: next time
+                    log.debug("job %s: heartbeat skipped (database busy)", self.job_id)
+        finally:
+            connection.close()  # the thread's own connection
+
+
 def data_job_run(job_id: int) -> None:
-    """Run a pending job once: a second worker finds it claimed and leaves it."""
+    """Run a pending job once: a second worker finds it claimed and leaves it. Running jobs of
+    dead workers are marked failed first."""
+    stale_jobs_fail()
+    now = timezone.now()
     claimed = DataJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
+        status=JobStatus.RUNNING, started_at=now, beat_at=now
     )
     if not claimed:
         return
+    with _Heartbeat(job_id):
+        _run_claimed(job_id)
+
+
+def _run_claimed(job_id: int) -> None:
     job = DataJob.objects.select_related("user", "region").get(pk=job_id)
     kind = get_kind(job.kind)
 
@@ -141,8 +232,9 @@ def data_job_run(job_id: int) -> None:
                 rejects.unlink(missing_ok=True)
         else:
             rows = export_run(
-                kind=kind, region=job.region, path=Path(job.output_path), user=job.user
-            )
+                kind=kind, region=job.region, path=Path(job.output_path), user=job.user,
+                purpose=job.purpose, purpose_kind=job.purpose_kind,
+            )  # fmt: skip
             job.summary = {"rows": rows}
             job.rows_done = job.rows_total = rows
         job.status = JobStatus.DONE

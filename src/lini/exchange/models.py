@@ -24,6 +24,16 @@ class Direction(models.TextChoices):
     EXPORT = "export", _("export")
 
 
+class ExportPurpose(models.TextChoices):
+    """Common reasons to export personal data (the stated purpose says more)."""
+
+    VERIFICATION = "verification", _("verification of the register")
+    FOLLOW_UP = "follow_up", _("follow-up of couples (dropouts, unmet need, services)")
+    CAMPAIGN = "campaign", _("planning a campaign (baksos)")
+    AUDIT = "audit", _("a request of an auditor or of the data protection officer")
+    OTHER = "other", _("other")
+
+
 class DataJob(TimeStampedModel):
     """One import or export of a kind of data, run in the background for one user."""
 
@@ -47,7 +57,15 @@ class DataJob(TimeStampedModel):
     rows_total = models.PositiveIntegerField(_("rows in all (estimate)"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Why personal data is exported (required for kinds that hold it; see exchange.services).
+    purpose_kind = models.CharField(
+        _("kind of purpose"), max_length=20, choices=ExportPurpose.choices, blank=True
+    )
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Written every few seconds by the worker running the job: a running job whose beat stopped
+    # belongs to a worker that died (killed, machine restarted) and is marked failed.
+    beat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

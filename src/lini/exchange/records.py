@@ -8,21 +8,36 @@ what the real import would do.
 
 Each kind implements :meth:`RecordKind.row_save`, which reads the row's cells with the ``cell_*``
 helpers below (each raises :class:`RowRefusedError` naming the column) and calls a service.
+
+Before the first row is saved the whole file is read once (``ImportContext.reread``), so that a
+file damaged half-way is refused before anything of it is stored.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
+import re
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 
-from lini.exchange.cells import CellError, is_blank, parse_date, parse_sixteen_digits, text
+from lini.exchange.cells import (
+    DATE_YEARS,
+    CellError,
+    ascii_digits,
+    is_blank,
+    parse_date,
+    parse_sixteen_digits,
+    shown,
+    text,
+    unquote,
+)
 from lini.exchange.registry import DataKind, ImportContext, ImportReport, RowProblem
 from lini.indicators.services import counts_deferred
 from lini.regions.codes import RegionCodeError, normalise_code
@@ -33,8 +48,13 @@ if TYPE_CHECKING:
     from lini.regions.models import Region
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+MAX_COUNT = 2_147_483_647  # the largest whole number every database column here holds
+_THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+", re.ASCII)  # 1.000, 12.345.678
+_POINT_ZERO = re.compile(r"([0-9]+)\.0", re.ASCII)  # 35.0, as programs write a whole number
+_MONTH_PART = re.compile(r"[0-9]{1,4}", re.ASCII)
 
 
 class RowRefusedError(Exception):
@@ -55,11 +75,13 @@ class RowReader:
         self.warnings: list[tuple[str, str, str]] = []
 
     def raw(self, column: str) -> Any:
-        return self.row.values.get(column)
+        """The cell as typed, without the apostrophe Lini's exports put before a text that a
+        spreadsheet would run as a formula."""
+        return unquote(self.row.values.get(column))
 
     def _fail(self, column: str, message: str) -> None:
         value = self.raw(column)
-        self.problems.append((column, "" if value is None else str(value)[:60], message))
+        self.problems.append((column, "" if value is None else shown(value, limit=60), message))
 
     def _read(self, column: str, parse: Callable[[Any], T], *, required: bool, default: T) -> T:
         value = self.raw(column)
@@ -128,9 +150,15 @@ class RowReader:
             typed = str(value).strip()
             try:
                 code = normalise_code(typed)
-            except RegionCodeError as exc:  # a dusun/RW/RT code (36.04.09.2013.RW004) or junk
-                if not Region.objects.filter(code=typed).exists():
-                    raise CellError(str(exc)) from None
+            except RegionCodeError:  # a dusun/RW/RT code (36.04.09.2013.RW004) or junk
+                if len(typed) > 40 or not Region.objects.filter(code=typed).exists():
+                    raise CellError(
+                        _(
+                            "%(value)s is not a region code (2, 4, 6 or 10 digits, with or "
+                            "without dots)"
+                        )
+                        % {"value": shown(typed)}
+                    ) from None
                 code = typed
             found = Region.objects.filter(code=code).first()
             if found is None:
@@ -148,7 +176,7 @@ class RowReader:
     def warn(self, column: str, message: str) -> None:
         """A warning on a row that is still accepted (shown in the import's summary)."""
         value = self.raw(column) if column else None
-        self.warnings.append((column, "" if value is None else str(value)[:60], message))
+        self.warnings.append((column, "" if value is None else shown(value, limit=60), message))
 
     def check(self) -> None:
         if self.problems:
@@ -160,28 +188,47 @@ def parse_month(value: Any) -> dt.date:
     raw = str(value).strip()
     for sep in ("-", "/", "."):
         parts = raw.split(sep)
-        if len(parts) == 2 and all(p.isdigit() for p in parts):
+        if len(parts) == 2 and all(_MONTH_PART.fullmatch(p) for p in parts):
             first, second = (int(p) for p in parts)
             year, month = (first, second) if len(parts[0]) == 4 else (second, first)
-            if 1 <= month <= 12 and 1900 <= year <= 2999:
+            if 1 <= month <= 12 and DATE_YEARS[0] <= year <= DATE_YEARS[1]:
                 return dt.date(year, month, 1)
     try:
         return parse_date(value).replace(day=1)
     except CellError:
         raise CellError(
-            _("%(value)s is not a month; write it as yyyy-mm (e.g. 2019-11)") % {"value": raw}
+            _("%(value)s is not a month; write it as yyyy-mm (e.g. 2019-11)")
+            % {"value": shown(raw)}
         ) from None
 
 
 def parse_count(value: Any) -> int:
+    """A whole number from 0 to MAX_COUNT: a number cell, or digits (``1.000`` is a thousand,
+    ``35.0`` is 35; ``3.5`` is no whole number)."""
     if isinstance(value, bool):
         raise CellError(_("a whole number is needed"))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    raw = str(value).strip().replace(".", "") if isinstance(value, str) else str(value)
-    if not raw.isdigit():
-        raise CellError(_("%(value)s is not a whole number of 0 or more") % {"value": raw[:20]})
-    return int(raw)
+    if isinstance(value, int):
+        number = value
+    else:
+        raw = str(value).strip()
+        if _THOUSANDS.fullmatch(raw):
+            raw = raw.replace(".", "")
+        elif match := _POINT_ZERO.fullmatch(raw):
+            raw = match.group(1)
+        if not ascii_digits(raw):
+            raise CellError(
+                _("%(value)s is not a whole number of 0 or more") % {"value": shown(raw, limit=20)}
+            )
+        number = int(raw) if len(raw.lstrip("0")) <= 10 else MAX_COUNT + 1
+    if number < 0:
+        raise CellError(
+            _("%(value)s is not a whole number of 0 or more") % {"value": shown(number, limit=20)}
+        )
+    if number > MAX_COUNT:
+        raise CellError(_("a whole number of at most %(max)d is needed") % {"max": MAX_COUNT})
+    return number
 
 
 _TRUE = {"ya", "y", "yes", "1", "true", "benar", "ada", "sudah", "v", "x"}
@@ -198,7 +245,7 @@ def parse_flag(value: Any) -> bool:
         return True
     if raw in _FALSE:
         return False
-    raise CellError(_("%(value)s is not ya or tidak") % {"value": raw[:20]})
+    raise CellError(_("%(value)s is not ya or tidak") % {"value": shown(raw, limit=20)})
 
 
 def parse_choice_cell(choices: type[models.TextChoices], value: Any) -> str:
@@ -208,7 +255,7 @@ def parse_choice_cell(choices: type[models.TextChoices], value: Any) -> str:
     if found is None:
         raise CellError(
             _("%(value)s is not one of: %(allowed)s")
-            % {"value": str(value)[:40], "allowed": ", ".join(choices.values)}
+            % {"value": shown(value), "allowed": ", ".join(choices.values)}
         )
     return found
 
@@ -237,6 +284,11 @@ class RecordKind(DataKind):
             counts={f"{self.entity}_{o}": 0 for o in (CREATED, UPDATED, UNCHANGED)}
         )
         seen: dict[tuple[str, ...], int] = {}
+        if context.reread is not None:
+            # The whole file read once first: a file damaged half-way (cut short, an encoding
+            # error, a broken sheet) raises FileError here, before any row is stored.
+            for _row in context.reread(("",)):
+                pass
         # A real import commits row by row (each row is its own transaction, so locks such as
         # the audit trail's are held for one row only); a dry run is one transaction, rolled back.
         with (
@@ -269,14 +321,30 @@ class RecordKind(DataKind):
         def problem(column: str, value: str, message: str) -> RowProblem:
             return RowProblem(line=row.line, column=column, value=value, message=message)
 
+        # Cells of the kind's columns the reader refused (too long, control characters).
+        refused = [
+            problem(column, shown(row.values.get(column) or "", limit=60), why)
+            for column, why in row.problems
+            if column in self.column_names
+        ]
+        if refused:
+            return refused, "", []
+        required = {c.name for c in self.columns if c.required}
         if self.key_columns:
             key = tuple(
-                " ".join(str(row.values.get(c) or "").lower().split()) for c in self.key_columns
+                " ".join(str(unquote(row.values.get(c)) or "").lower().split())
+                for c in self.key_columns
             )
-            if key in seen:
+            # A key lacking a required part identifies nothing (the row is refused for it).
+            identifies = all(v for c, v in zip(self.key_columns, key, strict=True) if c in required)
+            if identifies and key in seen:
                 why = _("the same record as row %(line)d of this file") % {"line": seen[key]}
-                return [problem(self.key_columns[0], key[0], why)], "", []
-            seen[key] = row.line
+                # Named on the first key column that is filled in (a counsellor without NIP is
+                # the same by name).
+                at = next((n for n, value in enumerate(key) if value), 0)
+                return [problem(self.key_columns[at], shown(key[at], limit=60), why)], "", []
+            if identifies:
+                seen[key] = row.line
         cells = RowReader(row)
         try:
             with transaction.atomic():
@@ -291,15 +359,28 @@ class RecordKind(DataKind):
             if hasattr(exc, "error_dict"):
                 for field_name, errors in exc.message_dict.items():
                     column = self.field_columns.get(field_name, "")
-                    value = "" if not column else str(row.values.get(column) or "")[:60]
+                    value = "" if not column else shown(row.values.get(column) or "", limit=60)
                     found.extend(problem(column, value, m) for m in errors)
             else:
                 found.extend(problem("", "", m) for m in exc.messages)
             return found, "", []
-        except IntegrityError as exc:
-            why = _("refused by the database: %(why)s") % {"why": exc}
+        except DatabaseError as exc:  # a constraint, a value out of the column's range
+            why = _("refused by the database: %(why)s") % {"why": shown(exc, limit=300)}
             return [problem("", "", why)], "", []
+        except Exception:
+            # A row no check above foresaw: refused alone (its savepoint rolled back), the error
+            # logged with its traceback for the administrators, the import goes on.
+            log.exception("import of %s, row %d", self.slug, row.line)
+            return [problem("", "", unexpected_error_message())], "", []
         return [], outcome, [problem(c, v, m) for c, v, m in cells.warnings]
+
+
+def unexpected_error_message() -> str:
+    """What a row refused by an error in Lini itself says (never the error's own text)."""
+    return _(
+        "this row could not be stored because of an error in Lini; the administrators can find "
+        "it in the log"
+    )
 
 
 def count_outcome(report: ImportReport, entity: str, outcome: str) -> None:

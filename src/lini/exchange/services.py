@@ -7,13 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record
+from lini.exchange.models import ExportPurpose
 from lini.exchange.readers import FileError, Row, read_rows
 from lini.exchange.registry import DataKind, ImportContext, ImportReport
 from lini.exchange.writers import TableWriter
@@ -107,8 +108,51 @@ def import_run(
     return report
 
 
-def export_run(*, kind: DataKind, region: Region, path: Path, user: User | None) -> int:
-    """Write the rows of ``region`` to ``path``; returns the number of rows."""
+PURPOSE_MIN_CHARS = 10
+PURPOSE_MAX_CHARS = 300
+
+
+def export_purpose_clean(*, kind: DataKind, purpose: str, purpose_kind: str = "") -> str:
+    """The stated purpose of an export, tidied (spaces squeezed). An export of personal data
+    needs one of at least PURPOSE_MIN_CHARS characters; every export may carry one.
+    ValidationError (with a message that says what to write) otherwise."""
+    text = " ".join((purpose or "").split())
+    if purpose_kind and purpose_kind not in ExportPurpose.values:
+        raise ValidationError(
+            _("%(value)s is not a kind of purpose; choose one of %(kinds)s.")
+            % {"value": purpose_kind[:40], "kinds": ", ".join(ExportPurpose.values)},
+            code="purpose_kind",
+        )
+    if kind.personal and len(text) < PURPOSE_MIN_CHARS:
+        raise ValidationError(
+            _(
+                "%(kind)s holds personal data: state the purpose of this export in at least "
+                "%(n)d characters (who needs the data and why)."
+            )
+            % {"kind": kind.title, "n": PURPOSE_MIN_CHARS},
+            code="purpose_required",
+        )
+    if len(text) > PURPOSE_MAX_CHARS:
+        raise ValidationError(
+            _("The purpose is %(length)d characters long; keep it to %(n)d.")
+            % {"length": len(text), "n": PURPOSE_MAX_CHARS},
+            code="purpose_long",
+        )
+    return text
+
+
+def export_run(
+    *,
+    kind: DataKind,
+    region: Region,
+    path: Path,
+    user: User | None,
+    purpose: str = "",
+    purpose_kind: str = "",
+) -> int:
+    """Write the rows of ``region`` to ``path``; returns the number of rows. The stated purpose
+    (which the page, the job and ``lini export`` require for personal data, see
+    :func:`export_purpose_clean`) goes into the audit entry."""
     if user is not None:
         scope.require(user, Action.VIEW, region)
         if kind.personal:  # names, NIK, contraceptive use: only for roles that may see identity
@@ -116,8 +160,9 @@ def export_run(*, kind: DataKind, region: Region, path: Path, user: User | None)
     with TableWriter(path, kind.column_names) as out:
         out.write_all(kind.export_rows(user=user, region=region))
         rows = out.rows
+    stated = {"purpose_kind": purpose_kind, "purpose": purpose} if purpose else {}
     audit_record(
         actor=user, action=AuditAction.EXPORT, model=kind.slug, description=path.name,
-        region_code=region.code, after={"rows": rows, "personal": kind.personal},
+        region_code=region.code, after={"rows": rows, "personal": kind.personal, **stated},
     )  # fmt: skip
     return rows

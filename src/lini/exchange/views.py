@@ -18,8 +18,9 @@ from lini.exchange import jobs
 from lini.exchange.forms import ExportForm, ImportForm
 from lini.exchange.models import DataJob, Direction
 from lini.exchange.readers import FileError
-from lini.exchange.registry import get_kind
+from lini.exchange.registry import get_kind, kinds
 from lini.exchange.services import template_write
+from lini.regions.models import Region
 from lini.regions.selectors import region_get
 
 
@@ -53,24 +54,41 @@ def export_start(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     codes = scope.user_scope(request.user).codes
     form = ExportForm(request.POST or None, initial={"region": codes[0] if codes else ""})
-    if request.method == "POST" and form.is_valid():
-        region = region_get(code=form.cleaned_data["region"])
-        kind = get_kind(form.cleaned_data["kind"])
-        needed = Action.VIEW_IDENTITY if kind.personal else Action.VIEW
-        if region is None:
-            form.add_error(
-                "region",
-                _("No region has the code %(code)s.") % {"code": form.cleaned_data["region"]},
-            )
-        elif not scope.can(request.user, needed, region):
-            form.add_error("region", _("You may not export this data of this region."))
-        else:
+    if request.method == "POST":
+        form.is_valid()
+        # The rights are checked even when the purpose is missing: a refusal is said first.
+        region = _export_region(request, form)
+        if region is not None and not form.errors:
             job = jobs.export_job_create(
-                user=request.user, kind_slug=kind.slug, region=region,  # type: ignore[arg-type]
-                suffix=form.cleaned_data["file_format"],
+                user=request.user, kind_slug=form.cleaned_data["kind"], region=region,  # type: ignore[arg-type]
+                suffix=form.cleaned_data["file_format"], purpose=form.cleaned_data["purpose"],
+                purpose_kind=form.cleaned_data["purpose_kind"],
             )  # fmt: skip
             return redirect(job)
-    return render(request, "exchange/export.html", {"form": form, "jobs": _recent_jobs(request)})
+    personal = [kind.title for _slug, kind in sorted(kinds().items()) if kind.personal]
+    return render(
+        request,
+        "exchange/export.html",
+        {"form": form, "jobs": _recent_jobs(request), "personal_kinds": personal},
+    )
+
+
+def _export_region(request: HttpRequest, form: ExportForm) -> Region | None:
+    """The region of the export form when the user may export its kind there (else an error on
+    the form and None)."""
+    data = form.cleaned_data
+    if "kind" not in data or "region" not in data:
+        return None
+    region = region_get(code=data["region"])
+    kind = get_kind(data["kind"])
+    needed = Action.VIEW_IDENTITY if kind.personal else Action.VIEW
+    if region is None:
+        form.add_error("region", _("No region has the code %(code)s.") % {"code": data["region"]})
+        return None
+    if not scope.can(request.user, needed, region):
+        form.add_error("region", _("You may not export this data of this region."))
+        return None
+    return region
 
 
 def _own_job(request: HttpRequest, token: str) -> DataJob:
@@ -81,6 +99,9 @@ def _own_job(request: HttpRequest, token: str) -> DataJob:
 
 def job_detail(request: HttpRequest, token: str) -> HttpResponse:
     job = _own_job(request, token)
+    if jobs.job_is_stale(job):  # its worker died: say so instead of "running" for ever
+        jobs.stale_jobs_fail()
+        job.refresh_from_db()
     template = (
         "exchange/includes/job_status.html"
         if request.headers.get("HX-Request")

@@ -1,25 +1,32 @@
 """Streaming writers for CSV and XLSX: rows go to disk as they come, text stays text (a NIK is
-never turned into a number) and no cell can be run as a formula."""
+never turned into a number), numbers stay numbers, and no cell can be run as a formula: every
+cell goes through :func:`lini.exchange.cells.spreadsheet_value`, in both formats (an XLSX text
+cell is not run when the file opens, but it would be once someone edits it)."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from lini.exchange.cells import safe_for_spreadsheet
+from lini.exchange.cells import spreadsheet_value
 from lini.exchange.readers import check_suffix
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _csv_cell(value: Any) -> str:
+    return str(spreadsheet_value(value))
+
+
+def _xlsx_cell(value: Any) -> str | int | float:
+    cell = spreadsheet_value(value)
+    if isinstance(cell, Decimal):
+        number = float(cell)
+        return number if math.isfinite(number) else str(cell)
+    return cell
 
 
 class TableWriter:
@@ -35,7 +42,7 @@ class TableWriter:
         if self.suffix == ".csv":
             self._handle = self.path.open("w", encoding="utf-8-sig", newline="")
             self._csv = csv.writer(self._handle)
-            self._csv.writerow(self.header)
+            self._csv.writerow([_csv_cell(v) for v in self.header])
         else:
             import xlsxwriter
 
@@ -50,16 +57,16 @@ class TableWriter:
             )
             self._bold = self._book.add_format({"bold": True})
             self._sheet = self._book.add_worksheet(self.sheet_name)
-            self._sheet.write_row(0, 0, self.header, self._bold)
+            self._sheet.write_row(0, 0, [_xlsx_cell(v) for v in self.header], self._bold)
             self._sheet.freeze_panes(1, 0)
         return self
 
     def write(self, row: Sequence[Any]) -> None:
         self.rows += 1
-        if self.suffix == ".csv":  # a CSV cell is parsed by the spreadsheet: guard formulas
-            self._csv.writerow([safe_for_spreadsheet(_text(v)) for v in row])
-        else:  # XLSX cells are written as text, which a spreadsheet never runs
-            self._sheet.write_row(self.rows, 0, [_text(v) for v in row])
+        if self.suffix == ".csv":
+            self._csv.writerow([_csv_cell(v) for v in row])
+        else:  # xlsxwriter writes str as a text cell and int/float as a number cell
+            self._sheet.write_row(self.rows, 0, [_xlsx_cell(v) for v in row])
 
     def write_all(self, rows: Iterable[Sequence[Any]]) -> None:
         for row in rows:
@@ -71,7 +78,9 @@ class TableWriter:
             return
         sheet = self._book.add_worksheet(name)
         for number, row in enumerate(rows):
-            sheet.write_row(number, 0, [_text(v) for v in row], self._bold if number == 0 else None)
+            sheet.write_row(
+                number, 0, [_xlsx_cell(v) for v in row], self._bold if number == 0 else None
+            )
         sheet.set_column(0, 0, 24)
         sheet.set_column(1, 3, 60)
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.core import clock
-from lini.exchange.cells import CellError, is_blank, parse_sixteen_digits
+from lini.exchange.cells import CellError, is_blank, parse_sixteen_digits, shown
 from lini.exchange.records import (
     CREATED,
     UNCHANGED,
@@ -60,7 +60,7 @@ def _read_village(cells: RowReader, column: str) -> Region | None:
         try:
             normalise_code(str(raw).strip())
         except RegionCodeError as exc:
-            cells.problems.append((column, str(raw)[:60], str(exc)))
+            cells.problems.append((column, shown(raw, limit=60), shown(exc, limit=200)))
             return None
     return cells.region(column, levels=(RegionLevel.VILLAGE,))
 

@@ -114,7 +114,8 @@ def _kk_key(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "".join(ch for ch in str(value) if ch.isdigit()) or str(value).strip()
+    # Only 0-9: str.isdigit also takes "²" and other scripts' digits, which int() refuses.
+    return "".join(ch for ch in str(value) if "0" <= ch <= "9") or str(value).strip()
 
 
 def _group_key(row: Row, current: object) -> object:

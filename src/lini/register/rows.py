@@ -4,6 +4,8 @@ path for rows already in Lini's canonical form and a full path that explains eve
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -11,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from lini.exchange.cells import (
     CellError,
+    ascii_digits,
     is_blank,
     parse_date,
     parse_sixteen_digits,
     text,
     unquote,
 )
+from lini.exchange.cells import shown as shown_cell
 from lini.exchange.readers import Row
 from lini.exchange.registry import (
     RowProblem,
@@ -40,6 +44,14 @@ from lini.register.records import MemberRecord, StatusRecord
 
 if TYPE_CHECKING:
     from django.db.models import TextChoices
+
+log = logging.getLogger(__name__)
+_UNIT_NUMBER = re.compile(r"0*([0-9]{1,3})", re.ASCII)
+# The family's columns of a row, as ParsedRow.family holds them.
+FAMILY_KEYS = (
+    "village_id", "village_code", "dusun", "rw", "rt", "address", "collected_on",
+    "collector_name",
+)  # fmt: skip
 
 
 @dataclass
@@ -65,20 +77,36 @@ class RowParser:
 
     def parse(self, row: Row) -> ParsedRow:
         """The row read as a member and its family's columns, with every problem found."""
-        return self._fast(row) or self._full(row)
+        try:
+            return self._fast(row) or self._full(row)
+        except Exception:
+            # A cell no check foresaw: the row (and so its family) is refused, the error logged
+            # for the administrators; the import goes on.
+            from lini.exchange.records import unexpected_error_message
+
+            log.exception("register import, row %d", row.line)
+            problem = RowProblem(row.line, "", "", unexpected_error_message())
+            try:  # the row's own No. KK, so that it fails with its own family only
+                kk = parse_sixteen_digits(unquote(row.values.get("no_kk")), what="No. KK")
+            except Exception:
+                kk = None
+            family: dict[str, Any] = dict.fromkeys(FAMILY_KEYS)
+            return ParsedRow(row=row, kk=kk, family=family, member=None, problems=[problem])
 
     def _fast(self, row: Row) -> ParsedRow | None:
         """The common case in one pass with no per-cell calls: text cells already in the canonical
         form Lini exports (16-digit numbers, dotted codes, ISO dates, stored values). Anything
         else returns None and goes through :meth:`_full`, which explains what is wrong."""
         v = row.values
+        if row.problems:
+            return None  # cells the reader refused: the full path reports them
         if not all((type(x) is str and x[:1] != "'") or x is None for x in v.values()):
             return None  # numbers, dates, quoted text: the full path converts them
         get = v.get
         kk, nik = get("no_kk"), get("nik")
         if not (
-            type(kk) is str and len(kk) == 16 and kk.isdigit()
-            and type(nik) is str and len(nik) == 16 and nik.isdigit()
+            type(kk) is str and len(kk) == 16 and ascii_digits(kk)
+            and type(nik) is str and len(nik) == 16 and ascii_digits(nik)
         ):  # fmt: skip
             return None
         code = get("kode_wilayah") or ""
@@ -112,8 +140,8 @@ class RowParser:
         address, collector = get("alamat") or "", get("pendata") or ""
         if (
             len(dusun) > 60 or len(address) > 200 or len(collector) > 100
-            or (rw and not (len(rw) == 3 and rw.isdigit() and rw != "000"))
-            or (rt and not (len(rt) == 3 and rt.isdigit() and rt != "000"))
+            or (rw and not (len(rw) == 3 and ascii_digits(rw) and rw != "000"))
+            or (rt and not (len(rt) == 3 and ascii_digits(rt) and rt != "000"))
         ):  # fmt: skip
             return None
         try:
@@ -171,7 +199,7 @@ class RowParser:
             return None
         if not (
             type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-"
-            and value[:4].isdigit() and value[5:7].isdigit() and value[8:].isdigit()
+            and ascii_digits(value[:4] + value[5:7] + value[8:])
         ):  # fmt: skip
             raise ValueError(value)  # only yyyy-mm-dd (fromisoformat takes week dates too)
         day = dt.date.fromisoformat(value)
@@ -182,9 +210,13 @@ class RowParser:
     def _full(self, row: Row) -> ParsedRow:
         values = row.values
         problems: list[RowProblem] = []
+        refused = dict(row.problems)  # cells the reader refused (too long, control characters)
 
         def cell(column: str, parse: Any, *, required: bool = False) -> Any:
             value = unquote(values.get(column))
+            if column in refused:
+                problems.append(RowProblem(row.line, column, shown(value), refused.pop(column)))
+                return None
             if value is None or value == "" or (isinstance(value, str) and not value.strip()):
                 if required:
                     problems.append(RowProblem(row.line, column, "", _("is empty")))
@@ -320,7 +352,7 @@ class RowParser:
 
 
 def shown(value: Any) -> str:
-    return str(value)[:60]
+    return shown_cell(value, limit=60)
 
 
 def _code(value: Any) -> str:
@@ -334,6 +366,7 @@ def _unit_number(value: Any) -> str:
     raw = str(value).strip()
     if raw.endswith(".0"):
         raw = raw[:-2]
-    if not raw.isdigit() or not 0 < int(raw) < 1000:
+    match = _UNIT_NUMBER.fullmatch(raw)
+    if match is None or not 0 < int(match.group(1)) < 1000:
         raise CellError(_("must be a number from 1 to 999"))
-    return f"{int(raw):03d}"
+    return f"{int(match.group(1)):03d}"

@@ -128,6 +128,7 @@ class WorkersKind(RecordKind):
         assert district is not None  # noqa: S101 - required: check() refused the row otherwise
         stored = self._find(nip=nip, name=name, district=district)
         username = _account_column(cells, "nama_pengguna", stored.user if stored else None)
+        cells.check()  # the username cell is read after the others (it needs the stored record)
         before = services.counsellor_view(stored) if stored is not None else None
         saved = services.counsellor_save(
             actor=user, counsellor=stored, name=name, nip=nip, kind=kind, district=district,
@@ -219,6 +220,7 @@ class CadresKind(RecordKind):
             village=village, kind=kind, name__iexact=services.clean_name(name)
         ).first()
         username = _account_column(cells, "nama_pengguna", stored.user if stored else None)
+        cells.check()  # the username cell is read after the others (it needs the stored record)
         before = snapshot(stored) if stored is not None else None
         saved = services.cadre_save(
             actor=user, cadre=stored, name=name, kind=kind, village=village, area=area,

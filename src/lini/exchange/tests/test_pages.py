@@ -93,21 +93,15 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_with_its_name(client: Clien
     assert not DataJob.objects.exists()
 
 
-def test_a_corrupt_xlsx_fails_the_job_with_a_clear_message(
-    client: Client, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrupt_xlsx_is_refused_at_the_upload_with_a_clear_message(client: Client) -> None:
     client.force_login(make_user(Role.CADRE, "36.04.09.2013"))
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("exchange:import_start"),
-            {
-                "kind": "register",
-                "file": SimpleUploadedFile("rusak.xlsx", b"PK\x03\x04 not really a zip"),
-            },
-        )
-    job = DataJob.objects.get()
-    assert job.status == JobStatus.FAILED
-    assert "rusak.xlsx" in job.error
+    response = client.post(
+        reverse("exchange:import_start"),
+        {"kind": "register", "file": SimpleUploadedFile("rusak.xlsx", b"PK\x03\x04 not a zip")},
+    )
+    assert response.status_code == 200
+    assert "rusak.xlsx" in response.content.decode()
+    assert not DataJob.objects.exists()
     assert not Family.objects.exists()
 
 
@@ -124,7 +118,12 @@ def test_export_of_the_scope_round_trips_through_the_import_template(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("exchange:export_start"),
-            {"kind": "register", "region": "36.04.09", "file_format": ".csv"},
+            {
+                "kind": "register",
+                "region": "36.04.09",
+                "file_format": ".csv",
+                "purpose": "verification of the register",
+            },
         )
     job = DataJob.objects.get()
     assert job.status == JobStatus.DONE
@@ -176,10 +175,32 @@ def test_an_export_cannot_be_taken_after_the_right_is_lost(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("exchange:export_start"),
-            {"kind": "register", "region": "36.04.09", "file_format": ".csv"},
+            {
+                "kind": "register",
+                "region": "36.04.09",
+                "file_format": ".csv",
+                "purpose": "verification of the register",
+            },
         )
     job = DataJob.objects.get()
     url = reverse("exchange:job_download", kwargs={"token": job.token})
     assert client.get(url).status_code == 200
     User.objects.filter(pk=user.pk).update(role=Role.CADRE)  # demoted: no right to see identities
     assert client.get(url).status_code == 403
+
+
+def test_a_zip_bomb_is_refused_at_the_upload_before_anything_opens_it(
+    client: Client, tmp_path: Path
+) -> None:
+    from lini.exchange.tests.hostile import declare_size, write_zip, xlsx_parts
+
+    path = write_zip(tmp_path / "bom.xlsx", xlsx_parts())
+    declare_size(path, "xl/sharedStrings.xml", 900 * 1024 * 1024)
+    client.force_login(make_user(Role.CADRE, "36.04.09.2013"))
+    response = client.post(
+        reverse("exchange:import_start"),
+        {"kind": "register", "file": SimpleUploadedFile("bom.xlsx", path.read_bytes())},
+    )
+    assert response.status_code == 200
+    assert "bom.xlsx" in response.content.decode()
+    assert not DataJob.objects.exists()

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 def exported_rows(tmp_path: Path) -> list[Row]:
     population_generate(region=Region.objects.get(code="36.04.09"), scale=0.01, seed=9)
     out = tmp_path / "r.csv"
-    call_command("export", "register", "--region", "36.04.09", "-o", str(out), stdout=io.StringIO())
+    call_command("export", "register", "--region", "36.04.09", "-o", str(out),
+                 "--purpose", "test of the export", stdout=io.StringIO())  # fmt: skip
     _header, rows = read_rows(out)
     return list(rows)
 

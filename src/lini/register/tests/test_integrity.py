@@ -129,7 +129,8 @@ def test_a_wife_who_died_ends_her_couple_and_the_export_imports_back(tmp_path: P
     couple = Couple.objects.get()
     assert couple.ended_on is not None
     out = tmp_path / "export.csv"
-    call_command("export", "register", "--region", "36.04.09", "-o", str(out), stdout=io.StringIO())
+    call_command("export", "register", "--region", "36.04.09", "-o", str(out),
+                 "--purpose", "test of the export", stdout=io.StringIO())  # fmt: skip
     empty_register()
     report = run_file(out)
     assert report.rows_rejected == 0
@@ -143,7 +144,8 @@ def run_file(path: Path):  # type: ignore[no-untyped-def]
 def test_a_formula_like_address_survives_a_csv_round_trip(tmp_path: Path) -> None:
     run(tmp_path, [[*AHMAD[:2], "-", *AHMAD[3:]]])
     out = tmp_path / "export.csv"
-    call_command("export", "register", "--region", "36.04.09", "-o", str(out), stdout=io.StringIO())
+    call_command("export", "register", "--region", "36.04.09", "-o", str(out),
+                 "--purpose", "test of the export", stdout=io.StringIO())  # fmt: skip
     assert "'-" in out.read_text(encoding="utf-8-sig")  # guarded in the CSV
     report = run_file(out)
     assert report.counts["families_unchanged"] == 1

@@ -83,6 +83,8 @@ def test_export_then_import_into_an_empty_register_gives_the_same_register(
         "36",
         "-o",
         str(out),
+        "--purpose",
+        "test of the round trip",
         stdout=io.StringIO(),
     )
     empty_register()
