@@ -20,10 +20,11 @@ from lini.audit.models import AuditAction
 from lini.audit.services import audit_record
 from lini.core import clock
 from lini.poktan import selectors, services
+from lini.poktan.filters import PoktanFilter
 from lini.poktan.forms import GuidanceForm, MeetingForm, MemberAddForm, PoktanForm
 from lini.poktan.models import Poktan, PoktanKind, PoktanMember
 from lini.regions.models import Region, RegionLevel
-from lini.regions.selectors import region_ancestors, region_get, subtree_q
+from lini.regions.selectors import region_ancestors, region_get
 from lini.register.choices import Relation
 from lini.register.identity import mask
 from lini.register.models import Family, Member
@@ -36,7 +37,6 @@ def _shown(number: str, *, identity: bool) -> str:
 
 def poktan_list(request: HttpRequest) -> HttpResponse:
     """The groups the user may see, of ``?region=CODE`` when given, by kind and active or not."""
-    groups = selectors.poktan_visible_to(request.user)
     region: Region | None = None
     code = request.GET.get("region", "").strip()
     if code:
@@ -44,15 +44,16 @@ def poktan_list(request: HttpRequest) -> HttpResponse:
         if region is None:
             raise Http404
         scope.require(request.user, Action.VIEW, region)
-        groups = groups.filter(subtree_q([region.code], field="village__code"))
     kind = request.GET.get("kind", "")
-    if kind in PoktanKind.values:
-        groups = groups.filter(kind=kind)
-    today = clock.today()
-    groups = selectors.with_activity(groups.select_related("village"), today)
     active = request.GET.get("active", "")
-    if active in ("1", "0"):
-        groups = selectors.filter_active(groups, active=active == "1")
+    groups = selectors.with_activity(
+        selectors.poktan_visible_to(request.user).select_related("village"), clock.today()
+    )
+    # The API's poktan list filters with the same filter set (values it cannot read are left
+    # out here, as before).
+    groups = PoktanFilter(
+        {"region": code, "kind": kind, "active": active}, queryset=groups, request=request
+    ).qs
     page = Paginator(groups.order_by("village__code", "kind", "name", "pk"), 50).get_page(
         request.GET.get("page")
     )

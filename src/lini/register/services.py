@@ -51,8 +51,10 @@ def family_record(family: Family) -> FamilyRecord:
     )  # fmt: skip
 
 
-def family_save(*, actor: User, record: FamilyRecord) -> Family:
-    """Create or change a family (and its members) as the importer would, for one user."""
+def family_save(*, actor: User, record: FamilyRecord, version: int | None = None) -> Family:
+    """Create or change a family (and its members) as the importer would, for one user.
+    ``version``: the family's version the change was based on (the API gives it); a family saved
+    since then is refused (a ``ValidationError`` with the code ``conflict``), nothing written."""
     village = Region.objects.get(pk=record.village_id)
     scope.require(actor, Action.CHANGE, village)
     problems = family_problems(record)
@@ -61,6 +63,22 @@ def family_save(*, actor: User, record: FamilyRecord) -> Family:
     stored = Family.objects.filter(kk_number=record.kk_number).select_related("village").first()
     before = _audit_view(family_record(stored)) if stored is not None else None
     with transaction.atomic():
+        if version is not None:
+            current = (
+                Family.objects.select_for_update()
+                .filter(kk_number=record.kk_number)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != version:
+                raise ValidationError(
+                    _(
+                        "Someone else changed this family since you read it (version "
+                        "%(theirs)s, yours %(yours)s). Read it again and redo your change."
+                    )
+                    % {"theirs": current, "yours": version},
+                    code="conflict",
+                )
         result = register_write(
             records=[record],
             source=EventSource.EDIT,

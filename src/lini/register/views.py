@@ -19,9 +19,10 @@ from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record
 from lini.regions.models import RegionLevel
-from lini.regions.selectors import region_ancestors, region_get, subtree_q
+from lini.regions.selectors import region_ancestors, region_get
 from lini.register import selectors, services
 from lini.register.choices import Presence, Relation
+from lini.register.filters import FamilyFilter
 from lini.register.forms import FamilyForm, MemberForm, StatusForm
 from lini.register.identity import mask, nik_warnings
 from lini.register.models import Couple, Family, Member
@@ -44,14 +45,14 @@ def family_list(request: HttpRequest, code: str) -> HttpResponse:
     )
     families = (
         selectors.families_visible_to(request.user)
-        .filter(subtree_q([region.code], field="village__code"))
         .select_related("village")
         .annotate(head_name=Subquery(heads.values("name")[:1]))
     )
     identity = scope.can(request.user, Action.VIEW_IDENTITY, region)
-    families = selectors.family_search(
-        families=families, query=query, whole_numbers_only=not identity
-    ).order_by("village__code", "rw", "rt", "kk_number")
+    # The API's family list filters with the same filter set.
+    families = FamilyFilter(
+        {"region": region.code, "q": query}, queryset=families, request=request
+    ).qs.order_by("village__code", "rw", "rt", "kk_number")
     page = Paginator(families, 50).get_page(request.GET.get("page"))
     for family in page:
         family.kk_shown = _shown(family.kk_number, identity=identity)
