@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "lini.core",
     "lini.regions",
     "lini.accounts",
@@ -60,12 +66,16 @@ INSTALLED_APPS = [
     "lini.monthly",
     "lini.indicators",
     "lini.campaigns",
+    "lini.api",
+    "lini.odk",
+    "lini.dhis2",
     "lini.web",
     "lini.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lini.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lini.web.middleware.LocaleMiddleware",
@@ -75,7 +85,12 @@ MIDDLEWARE = [
     "lini.audit.context.AuditContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages (they tell why a session ended); before the views run.
+    "lini.accounts.middleware.SessionExpiryMiddleware",
+    "lini.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login that reached the failure limit into the "locked" page; last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lini.urls"
@@ -148,8 +163,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (django-axes): after LINI_LOGIN_FAILURES failed logins for one username, each
+# within LINI_LOCKOUT_MINUTES of the one before, logging in with that username (from any address,
+# whether it exists or not) is refused for LINI_LOCKOUT_MINUTES. A successful login, or an
+# administrator's "unlock", clears the count. Attempts while locked neither count nor extend it.
+AUTHENTICATION_BACKENDS = [
+    "lini.accounts.backends.LockoutBackend",  # axes' check, first
+    "django.contrib.auth.backends.ModelBackend",
+]
+LINI_LOGIN_FAILURES = env_int("LINI_LOGIN_FAILURES", default=5, minimum=1)
+LINI_LOCKOUT_MINUTES = env_int("LINI_LOCKOUT_MINUTES", default=15, minimum=1)
+AXES_FAILURE_LIMIT = LINI_LOGIN_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LINI_LOCKOUT_MINUTES)
+# Per username, and per address + username (the second never locks before the first; it is
+# listed so that a lock can also be looked up per address, and axes' check W006 is met).
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "lini.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # logins and failures are in Lini's own audit trail
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]
+
+# Two-factor login with a time-based code (TOTP, django-otp). Any user may turn it on; with
+# LINI_REQUIRE_2FA officers and national administrators must, before any other page opens.
+LINI_REQUIRE_2FA = env_bool("LINI_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "Lini"
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds; doubled after each wrong code (1, 2, 4, 8 ...)
+
+# Sessions end LINI_SESSION_AGE seconds after logging in, after LINI_SESSION_IDLE_MINUTES without
+# a request, or when the browser is closed, whichever comes first.
 SESSION_COOKIE_AGE = env_int("LINI_SESSION_AGE", default=8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LINI_SESSION_IDLE_MINUTES = env_int("LINI_SESSION_IDLE_MINUTES", default=60, minimum=1)
 
 # Internationalisation: Bahasa Indonesia by default, English on request.
 LANGUAGE_CODE = "id"
@@ -192,8 +239,62 @@ if env_bool("LINI_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Sent on every response by lini.web.middleware.SecurityHeadersMiddleware. No inline scripts or
+# styles anywhere: behaviour lives in static/lini/*.js, looks in static/lini/*.css.
+LINI_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# The camera for the photo upload's file input; every other powerful feature off.
+LINI_PERMISSIONS_POLICY = (
+    "camera=(self), geolocation=(), microphone=(), payment=(), usb=(), display-capture=()"
+)
+
+# The REST API (/api/v1/, lini.api): keys of API tokens or the session (with its CSRF check),
+# JSON only, pages of 50 rows (?page_size= up to 500), the filters of each app's filters.py.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lini.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "lini.api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "lini.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "lini.api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lini API",
+    "DESCRIPTION": "Read and change Lini's data with the rights of the token's user (docs/api.md).",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema names the key; the session (the docs page, logged in) works without being named.
+    "AUTHENTICATION_WHITELIST": ["lini.api.authentication.ApiTokenAuthentication"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lini.api.schema.empty_query_values",
+    ],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "KBStatusEnum": "lini.register.choices.KBStatus",
+        "MethodEnum": "lini.register.choices.Method",
+        "NotUsingReasonEnum": "lini.register.choices.NotUsingReason",
+        "VisitTypeEnum": "lini.kb.choices.VisitType",
+    },
+    # The docs page's Swagger UI from our own static files (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # Background tasks (Django's tasks API through the django-tasks backport).
 TASKS = {
@@ -205,6 +306,9 @@ TASKS = {
 
 # Uploads (imports): the largest file accepted, in MB. The web server's own limit must allow it.
 LINI_UPLOAD_MAX_MB = env_int("LINI_UPLOAD_MAX_MB", default=200, minimum=1)
+# A running import or export whose worker showed no sign of life for this many minutes is marked
+# failed (its worker was killed or its machine restarted); the job's worker beats every 15 s.
+LINI_JOB_STALE_MINUTES = env_int("LINI_JOB_STALE_MINUTES", default=5, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file
 
 # The register: a couple is a PUS while the wife's age lies within these limits (DOMAIN.md §5:
@@ -249,6 +353,15 @@ LINI_PHOTO_MAX_BYTES = LINI_PHOTO_MAX_MB * 1_000_000
 # (/usr/lib/postgresql/N/bin), else the ones on the PATH.
 LINI_PG_BIN = env_str("LINI_PG_BIN")
 
+# Privacy: counts of families or couples from 1 to LINI_SMALL_CELL_THRESHOLD - 1 are shown as
+# "<5" (and the figures that would reveal them withheld) in village-level figures that leave the
+# people who may see identities: every downloaded file, and pages for users without that right
+# (lini.core.privacy). 0 turns the rule off.
+LINI_SMALL_CELL_THRESHOLD = env_int("LINI_SMALL_CELL_THRESHOLD", default=5, minimum=0)
+# Privacy: how data subjects reach the data protection officer (an e-mail address, a phone
+# number, an office), shown on the public privacy page /privasi/; empty: not shown.
+LINI_DPO_CONTACT = env_str("LINI_DPO_CONTACT")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -260,5 +373,9 @@ LOGGING = {
             "LINI_LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
         ),
     },
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # axes logs every login at INFO; the audit trail has them. Failures stay (WARNING).
+        "axes": {"level": "WARNING"},
+    },
 }

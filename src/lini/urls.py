@@ -18,5 +18,8 @@ urlpatterns = [
     path("audit/", include("lini.audit.urls")),
     path("indikator/", include("lini.indicators.urls")),
     path("baksos/", include("lini.campaigns.urls")),
+    path("odk/", include("lini.odk.urls")),
+    path("api/", include("lini.api.urls")),
+    path("dhis2/", include("lini.dhis2.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -17,7 +17,10 @@ from lini.exchange.models import DataJob
 from lini.regions.models import Region
 from lini.register.models import Family
 
-APPS_WITH_WALKS = ("workforce", "kampung", "poktan", "kb", "monthly", "indicators", "campaigns")
+APPS_WITH_WALKS = (
+    "accounts", "workforce", "kampung", "poktan", "kb", "monthly", "indicators", "campaigns",
+    "dhis2", "odk",
+)  # fmt: skip
 
 
 @dataclass
