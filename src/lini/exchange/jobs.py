@@ -178,7 +178,7 @@ class _Heartbeat:
 
     def __exit__(self, *exc: object) -> None:
         self.done.set()
-        self.thread.join(timeout=BEAT_SECONDS)
+        self.thread.join(timeout=30)  # at most one write in flight (busy_timeout is 5 s)
 
     def _run(self) -> None:
         try:

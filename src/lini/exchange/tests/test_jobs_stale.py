@@ -79,6 +79,7 @@ def test_the_heartbeat_writes_while_the_job_runs_and_stops_after(
                 break
             time.sleep(0.05)
     assert not jobs.job_is_stale(job)
+    job.refresh_from_db()  # after the thread has been stopped and joined
     beat = job.beat_at
     time.sleep(0.3)
     job.refresh_from_db()
