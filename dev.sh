@@ -115,6 +115,7 @@ case "$cmd" in
     ;;
   bench)
     ensure_venv
+    "$PY" -m pip install -q -e ".[dev,server,bench]"  # gunicorn and Locust for bench/load.py
     if [ $# -gt 0 ]; then exec "$PY" "bench/$1.py" "${@:2}"; fi
     for script in bench/*.py; do say "$script"; "$PY" "$script"; done
     ;;

@@ -14,6 +14,7 @@ from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.models import AuditAction
 from lini.audit.services import audit_record
+from lini.core.statistics import AFTER_IMPORTED_ROWS, statistics_refresh
 from lini.exchange.models import ExportPurpose
 from lini.exchange.readers import FileError, Row, read_rows
 from lini.exchange.registry import DataKind, ImportContext, ImportReport
@@ -99,6 +100,8 @@ def import_run(
         if writer is not None:
             writer.__exit__(None, None, None)
     report.dry_run = dry_run
+    if not dry_run and report.rows_read >= AFTER_IMPORTED_ROWS:
+        statistics_refresh()  # the planner must know the new sizes (lini.core.statistics)
     if not dry_run:
         summary = {k: v for k, v in report.as_dict().items() if isinstance(v, int | bool)}
         audit_record(

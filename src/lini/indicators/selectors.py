@@ -257,14 +257,25 @@ def keys_of(indicators: Iterable[Indicator]) -> set[str]:
 # Counts ------------------------------------------------------------------------------------
 
 
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first days of the months from ``first`` to ``last``."""
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
 def _period_q(period: Period, keys: Iterable[str]) -> Q:
     keys = set(keys)
     flows = sorted(k for k in keys if is_flow(k))
     states = sorted(keys - set(flows))
     if not period.is_year:
         return Q(month=period.state, key__in=sorted(keys))
+    # The year's months as a list, not a range: the index on (month, key) is then searched for
+    # each month and key, where a range of months would read every key of those months.
     return Q(month=period.state, key__in=states) | Q(
-        month__range=(period.first, period.last), key__in=flows
+        month__in=_months(period.first, period.last), key__in=flows
     )
 
 

@@ -40,7 +40,10 @@ class RegionCodeField(forms.CharField):
         code = str(value).strip()[:40]
         region = selectors.region_get(code=code)
         if region is None:
-            raise forms.ValidationError(_("No region has the code %(code)s.") % {"code": code})
+            # The code goes in as a parameter: a "%" in it must not be read as a format.
+            raise forms.ValidationError(
+                _("No region has the code %(code)s."), code="unknown", params={"code": code}
+            )
         return region
 
 

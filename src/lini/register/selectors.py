@@ -8,12 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.register.choices import KBStatus
-from lini.register.models import ContraceptiveEvent, Couple, Family
+from lini.register.models import ContraceptiveEvent, Couple, Family, Member
 
 
 def families_visible_to(user: object, *, action: Action = Action.VIEW) -> QuerySet[Family]:
@@ -29,16 +29,21 @@ def family_search(
     query = " ".join(query.split())
     if not query:
         return families
+    # No join of the members (it needs DISTINCT over whole rows: 0.4 s for a village of 2,500
+    # families on SQLite): a whole NIK is looked up by its index, a part of a NIK or of a name
+    # through EXISTS, one look-up by family id per family of the list.
+    members = Member.objects.filter(family=OuterRef("pk"))
     digits = query.replace(" ", "")
     if digits.isdigit():
         if whole_numbers_only:
-            return families.filter(Q(kk_number=digits) | Q(members__nik=digits)).distinct()
+            owners = Member.objects.filter(nik=digits).values("family_id")
+            return families.filter(Q(kk_number=digits) | Q(pk__in=owners))
         return families.filter(
-            Q(kk_number__startswith=digits) | Q(members__nik__startswith=digits)
-        ).distinct()
+            Q(kk_number__startswith=digits) | Exists(members.filter(nik__startswith=digits))
+        )
     return families.filter(
-        Q(members__name__icontains=query) | Q(address__icontains=query)
-    ).distinct()
+        Exists(members.filter(name__icontains=query)) | Q(address__icontains=query)
+    )
 
 
 def month_end(month: dt.date) -> dt.date:

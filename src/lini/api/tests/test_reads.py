@@ -288,3 +288,14 @@ def test_a_kampung_profile_comes_with_its_class_and_checklist(
     assert "launch_date" in listed["assessment"]["missing"]
     filtered = api.get(reverse("api:kampung-list"), {"kampung_class": "mandiri"}).json()
     assert filtered["count"] == 0
+
+
+@pytest.mark.parametrize("code", ["%", "36%s", "%(code)s", "%d.%%"])
+def test_a_region_code_with_percent_signs_is_an_unknown_code_not_a_crash(
+    client: Client, code: str
+) -> None:
+    """Schemathesis found it: the code went into the message before the message was formatted."""
+    api = api_for(english(client), make_user(Role.NATIONAL_ADMIN))
+    response = api.get(reverse("api:member-list"), {"region": code})
+    assert response.status_code == 400
+    assert response.json()["region"] == [f"No region has the code {code}."]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lini.core.statistics import statistics_refresh
 from lini.demo.services import (
     DEMO_PASSWORD,
     DEMO_SCALE,
@@ -100,6 +101,7 @@ class Command(BaseCommand):
             "Indicator counts",
             "exist (kept fresh by every change)" if counted is None else f"{counted:,} villages",
         )
+        statistics_refresh()  # after the bulk writes, every run (lini.core.statistics)
         campaign = demo_campaign_ensure()
         self._step(
             "Baksos 2019",

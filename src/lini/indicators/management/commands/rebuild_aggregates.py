@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lini.core.statistics import statistics_refresh
 from lini.indicators.services import counts_check, counts_pending_rewrite, counts_rebuild
 from lini.regions.models import RegionLevel
 from lini.regions.selectors import region_get, region_subtree
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(f"The counts are fresh ({time.monotonic() - started:.1f} s).")
             return
         rebuilt = counts_rebuild(village_ids=villages)
+        statistics_refresh()
         self.stdout.write(
             f"Counts of {rebuilt:,} villages rebuilt in {time.monotonic() - started:.1f} s."
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lini.core.statistics import statistics_refresh
 from lini.regions.selectors import region_get
 from lini.register.synthetic import population_generate
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         )
         if tty:
             sys.stderr.write("\n")
+        statistics_refresh()
         seconds = time.monotonic() - started
         self.stdout.write(
             f"families: {counts.families_created:,} created, {counts.families_unchanged:,} unchanged; "
