@@ -229,10 +229,9 @@ def build_plan(*, seed: int, analyze: bool) -> tuple[dict[str, Any], dict[str, A
     prepared = "accounts_user" in connection.introspection.table_names()
     if prepared and analyze:
         started = time.perf_counter()
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":  # sampled statistics, as PRAGMA optimize makes
-                cursor.execute("PRAGMA analysis_limit=1000")
-            cursor.execute("ANALYZE")
+        from lini.core.statistics import statistics_refresh
+
+        statistics_refresh()  # what lini demo, imports and rebuilds now do themselves
         print(f"ANALYZE done in {time.perf_counter() - started:.1f} s")
     for username in MIX:
         user = prepared and User.objects.filter(username=username, is_active=True).first()
