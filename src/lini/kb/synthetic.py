@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from lini.kb.choices import FacilityKind, FacilityLevel, Ownership, VisitType
 from lini.kb.models import Facility, Service
@@ -205,7 +206,9 @@ def kb_generate(*, region: Region, seed: int, today: dt.date) -> dict[str, int]:
             subtree_q([region.code], field="family__village__code"),
             status=KBStatus.USING,
             ended_on__isnull=True,
-        ).exclude(pk__in=Service.objects.values("couple_id"))
+        ).exclude(  # EXISTS per couple: NOT IN over millions of services stalls PostgreSQL
+            Exists(Service.objects.filter(couple_id=OuterRef("pk")))
+        )
         recent: dict[int, list[tuple[int, dt.date, str, str]]] = defaultdict(list)
         for couple_id, event_id, effective_on, status, method in (
             ContraceptiveEvent.objects.filter(
