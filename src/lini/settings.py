@@ -243,9 +243,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # Sent on every response by lini.web.middleware.SecurityHeadersMiddleware. No inline scripts or
-# styles anywhere: behaviour lives in static/lini/*.js, looks in static/lini/*.css.
+# styles anywhere: behaviour lives in static/lini/*.js, looks in static/lini/*.css. blob: images
+# are the dashboard's own SVG charts drawn into a PNG by static/lini/charts.js.
 LINI_CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 # The camera for the photo upload's file input; every other powerful feature off.

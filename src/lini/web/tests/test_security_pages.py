@@ -208,7 +208,7 @@ def test_a_check_that_would_catch_an_inline_script_does_catch_it() -> None:
 def test_every_response_carries_the_security_headers(client: Client, url: str) -> None:
     response = client.get(url)
     assert response["Content-Security-Policy"] == (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
