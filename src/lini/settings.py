@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lini.api",
     "lini.odk",
     "lini.dhis2",
+    "lini.visits",
     "lini.web",
     "lini.demo",
 ]
@@ -344,6 +345,11 @@ LINI_COUNTS_LIVE = True
 
 # Field work: a poktan group counts as active when it met within this many months.
 LINI_POKTAN_ACTIVE_MONTHS = env_int("LINI_POKTAN_ACTIVE_MONTHS", default=3, minimum=1)
+
+# Due lists: after a visit where nobody was at home, the family is due again this many days later.
+LINI_DUE_NOT_HOME_DAYS = env_int("LINI_DUE_NOT_HOME_DAYS", default=3, minimum=1)
+# A due list covers at most this many villages (a wider scope picks a district or a village).
+LINI_DUE_MAX_VILLAGES = env_int("LINI_DUE_MAX_VILLAGES", default=40, minimum=1)
 
 # Campaigns: the largest photo a team may attach to a day of a lokus, in MB.
 LINI_PHOTO_MAX_MB = env_int("LINI_PHOTO_MAX_MB", default=8, minimum=1)

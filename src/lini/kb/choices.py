@@ -187,3 +187,27 @@ def _register_synonyms() -> None:
 
 
 _register_synonyms()
+
+
+class Product(models.TextChoices):
+    """Which product of a method was given (DOMAIN.md §7.2, the New SIGA "jenis tindakan"): the
+    due lists need it for the interval of an injectable and the life of an implant or IUD.
+    Blank when not recorded."""
+
+    INJECTABLE_1M = "suntik_1", _("1-monthly injection")
+    INJECTABLE_3M = "suntik_3", _("3-monthly injection")
+    IMPLANT_1 = "implan_1", _("implant, 1 rod")
+    IMPLANT_2 = "implan_2", _("implant, 2 rods")
+    IUD_CUT380A = "iud_cut", _("IUD CuT 380A")
+    IUD_OTHER = "iud_lain", _("other IUD")
+
+
+# The method each product belongs to.
+PRODUCT_METHOD: dict[str, str] = {
+    Product.INJECTABLE_1M: "suntik",
+    Product.INJECTABLE_3M: "suntik",
+    Product.IMPLANT_1: "implan",
+    Product.IMPLANT_2: "implan",
+    Product.IUD_CUT380A: "iud",
+    Product.IUD_OTHER: "iud",
+}

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lini.core.models import TimeStampedModel
-from lini.kb.choices import FacilityKind, FacilityLevel, Ownership, VisitType
+from lini.kb.choices import FacilityKind, FacilityLevel, Ownership, Product, VisitType
 from lini.register.choices import Method, NotUsingReason
 
 
@@ -55,6 +55,10 @@ class Service(TimeStampedModel):
         related_name="services",
     )  # fmt: skip
     method = models.CharField(_("method"), max_length=12, choices=Method.choices)
+    product = models.CharField(
+        _("product"), max_length=10, choices=Product.choices, blank=True,
+        help_text=_("Injectable (1- or 3-monthly), implant (1 or 2 rods) or IUD type."),
+    )  # fmt: skip
     visit_type = models.CharField(_("visit type"), max_length=8, choices=VisitType.choices)
     reason_after = models.CharField(
         _("after removal: reason for not using"), max_length=8,

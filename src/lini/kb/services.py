@@ -15,7 +15,15 @@ from lini.accounts import scope
 from lini.accounts.roles import Action
 from lini.audit.services import audit_change, delete_with_audit, snapshot
 from lini.core import clock
-from lini.kb.choices import KIND_LEVELS, FacilityKind, FacilityLevel, Ownership, VisitType
+from lini.kb.choices import (
+    KIND_LEVELS,
+    PRODUCT_METHOD,
+    FacilityKind,
+    FacilityLevel,
+    Ownership,
+    Product,
+    VisitType,
+)
 from lini.kb.models import Facility, Service
 from lini.regions.models import Region, RegionLevel
 from lini.register.choices import EventSource, KBStatus, Method, NotUsingReason
@@ -157,6 +165,7 @@ def service_problems(
     visit_type: str,
     reason_after: str,
     today: dt.date,
+    product: str = "",
 ) -> dict[str, list[str]]:
     """What is wrong with a service before it is written (field -> messages)."""
     errors: dict[str, list[str]] = {}
@@ -178,6 +187,14 @@ def service_problems(
         fail("method", _("Choose the method."))
     if visit_type not in VisitType.values:
         fail("visit_type", _("Choose the visit type."))
+    if product and product not in Product.values:
+        fail("product", _("Choose the product."))
+    elif product and PRODUCT_METHOD[product] != method:
+        fail(
+            "product",
+            _("%(product)s is not a product of the method %(method)s.")
+            % {"product": Product(product).label, "method": method},
+        )
     if visit_type == VisitType.REMOVAL:
         if reason_after not in NotUsingReason.values:
             fail(
@@ -197,6 +214,7 @@ def service_record(
     served_on: dt.date,
     method: str,
     visit_type: str,
+    product: str = "",
     reason_after: str = "",
     postpartum: bool = False,
     informed_consent: bool = False,
@@ -213,7 +231,7 @@ def service_record(
     _require_change(actor, village)
     errors = service_problems(
         couple=couple, served_on=served_on, method=method, visit_type=visit_type,
-        reason_after=reason_after, today=clock.today(),
+        reason_after=reason_after, today=clock.today(), product=product,
     )  # fmt: skip
     if facility is not None:
         errors.update(_facility_problems(facility=facility, village=village))
@@ -245,6 +263,7 @@ def service_record(
             audit_change(actor=actor, obj=event, before=None, region_code=village.code)
         service = Service.objects.create(
             couple=couple, served_on=served_on, method=method, visit_type=visit_type,
+            product=product if visit_type != VisitType.REMOVAL else "",
             reason_after=reason_after if visit_type == VisitType.REMOVAL else "",
             postpartum=postpartum, informed_consent=informed_consent, facility=facility,
             provider=provider, event=event, notes=notes.strip(),
