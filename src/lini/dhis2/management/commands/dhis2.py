@@ -15,8 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lini.dhis2.exporting import FORMATS, ExportError, dhis2_export
 from lini.dhis2.importing import MAX_BYTES, targets_import
-from lini.indicators.report import report_period, report_region_check
-from lini.regions.selectors import region_get
+from lini.indicators.management.commands._options import report_region_and_period
 
 
 class Command(BaseCommand):
@@ -45,17 +44,7 @@ class Command(BaseCommand):
             self._import(options)
 
     def _export(self, options: dict[str, Any]) -> None:
-        region = region_get(code=options["region"])
-        if region is None:
-            raise CommandError(f"--region: no region has the code {options['region']!r}")
-        try:
-            report_region_check(region)
-        except ValueError as exc:
-            raise CommandError(f"--region: {exc}") from exc
-        try:
-            period = report_period(options["period"])
-        except ValueError as exc:
-            raise CommandError(f"--period: {exc}") from exc
+        region, period = report_region_and_period(options["region"], options["period"])
         output: Path = options["output"]
         if output.exists() and not options["force"]:
             raise CommandError(f"{output} exists; give --force to overwrite it")

@@ -1,5 +1,6 @@
-"""What the indicator commands (``indicators``, ``rank``, ``report``) read the same way: the
-``--user`` whose regions apply, and a ``--level`` at or below the region's."""
+"""What the indicator commands (``indicators``, ``rank``, ``report``, and ``dhis2 export``) read
+the same way: the ``--user`` whose regions apply, a ``--level`` at or below the region's, and the
+``--region`` and ``--period`` of a monthly report."""
 
 from __future__ import annotations
 
@@ -9,8 +10,27 @@ from django.core.management.base import CommandError
 from lini.accounts import scope
 from lini.accounts.models import User
 from lini.accounts.roles import Action
-from lini.indicators.selectors import LEVELS
+from lini.indicators.report import report_period, report_region_check
+from lini.indicators.selectors import LEVELS, Period
 from lini.regions.models import Region
+from lini.regions.selectors import region_get
+
+
+def report_region_and_period(code: str, month: str) -> tuple[Region, Period]:
+    """The region (``--region``) and month (``--period``, YYYY-MM) of a monthly report, or a
+    CommandError naming the option."""
+    region = region_get(code=code)
+    if region is None:
+        raise CommandError(f"--region: no region has the code {code!r}")
+    try:
+        report_region_check(region)
+    except ValueError as exc:
+        raise CommandError(f"--region: {exc}") from exc
+    try:
+        period = report_period(month)
+    except ValueError as exc:
+        raise CommandError(f"--period: {exc}") from exc
+    return region, period
 
 
 def viewer(username: str | None, region: Region) -> User | None:

@@ -13,10 +13,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lini.indicators.management.commands._options import viewer
-from lini.indicators.report import monthly_report, report_period, report_region_check
+from lini.indicators.management.commands._options import report_region_and_period, viewer
+from lini.indicators.report import monthly_report
 from lini.indicators.report_writers import FORMATS, report_export
-from lini.regions.selectors import region_get
 
 
 class Command(BaseCommand):
@@ -36,17 +35,7 @@ class Command(BaseCommand):
         monthly.add_argument("--user", help="as this account (its regions and role apply)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        region = region_get(code=options["region"])
-        if region is None:
-            raise CommandError(f"--region: no region has the code {options['region']!r}")
-        try:
-            report_region_check(region)
-        except ValueError as exc:
-            raise CommandError(f"--region: {exc}") from exc
-        try:
-            period = report_period(options["period"])
-        except ValueError as exc:
-            raise CommandError(f"--period: {exc}") from exc
+        region, period = report_region_and_period(options["region"], options["period"])
         output: Path = options["output"]
         fmt = options["format"] or output.suffix.lower().lstrip(".")
         if fmt not in FORMATS:
