@@ -50,6 +50,7 @@ def campaign_service_record(
     served_on: dt.date,
     method: str,
     visit_type: str,
+    product: str = "",
     reason_after: str = "",
     postpartum: bool = False,
     informed_consent: bool = False,
@@ -74,9 +75,9 @@ def campaign_service_record(
     with transaction.atomic():
         service = service_record(
             actor=actor, couple=couple, served_on=served_on, method=method,
-            visit_type=visit_type, reason_after=reason_after, postpartum=postpartum,
-            informed_consent=informed_consent, facility=facility, provider=provider, notes=notes,
-            source=EventSource.CAMPAIGN,
+            visit_type=visit_type, product=product, reason_after=reason_after,
+            postpartum=postpartum, informed_consent=informed_consent, facility=facility,
+            provider=provider, notes=notes, source=EventSource.CAMPAIGN,
         )  # fmt: skip
         link = CampaignService.objects.create(lokus=lokus, service=service)
         audit_change(actor=actor, obj=link, before=None, region_code=lokus.village.code)

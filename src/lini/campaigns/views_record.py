@@ -105,7 +105,7 @@ def service_record(request: HttpRequest, pk: int) -> HttpResponse:
             recording.campaign_service_record(
                 actor=request.user,  # type: ignore[arg-type]
                 lokus=lokus, couple=data["couple"], served_on=data["served_on"],
-                method=data["method"], visit_type=data["visit_type"],
+                method=data["method"], visit_type=data["visit_type"], product=data["product"],
                 reason_after=data["reason_after"], postpartum=data["postpartum"],
                 informed_consent=data["informed_consent"], facility=data["facility"],
                 provider=data["provider"], notes=data["notes"],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from lini.accounts import scope
 from lini.accounts.roles import Action
+from lini.exchange.cells import CellError, is_blank, shown
 from lini.exchange.records import (
     CREATED,
     UNCHANGED,
@@ -20,10 +21,18 @@ from lini.exchange.records import (
     RowReader,
     RowRefusedError,
     allowed_values,
+    parse_choice_cell,
 )
 from lini.exchange.registry import Column, register_kind
 from lini.kb import services
-from lini.kb.choices import FacilityKind, FacilityLevel, Ownership, VisitType
+from lini.kb.choices import (
+    PRODUCT_METHOD,
+    FacilityKind,
+    FacilityLevel,
+    Ownership,
+    Product,
+    VisitType,
+)
 from lini.kb.models import Facility, Service
 from lini.regions.models import RegionLevel
 from lini.regions.selectors import subtree_q
@@ -41,6 +50,88 @@ def _flag(value: bool) -> str:
 
 def _day(value: Any) -> str:
     return value.isoformat() if value else ""
+
+
+def _squash(value: object) -> str:
+    """Letters and digits only, lower case: "Suntik 3-Bulan" and "suntik 3 bulan" read alike,
+    so do "Cu-T 380A" and "CuT 380A"."""
+    return "".join(ch for ch in str(value).lower() if ch.isalnum())
+
+
+# What people write for a product besides its code and its label (compared squashed).
+PRODUCT_WORDS: dict[str, tuple[str, ...]] = {
+    Product.INJECTABLE_3M: (
+        "suntik 3 bulan", "suntik 3 bulanan", "suntik tiga bulan", "suntik tiga bulanan",
+        "suntikan 3 bulan", "suntikan 3 bulanan", "suntik 3", "3 bulan", "3 bulanan",
+        "tiga bulanan", "dmpa", "depo", "depo provera", "depo progestin", "triclofem",
+        "3 monthly", "3-monthly injection",
+    ),
+    Product.INJECTABLE_1M: (
+        "suntik 1 bulan", "suntik 1 bulanan", "suntik satu bulan", "suntik satu bulanan",
+        "suntik sebulan", "suntik bulanan", "suntikan 1 bulan", "suntikan 1 bulanan", "suntik 1",
+        "1 bulan", "1 bulanan", "satu bulanan", "bulanan", "cyclofem", "1 monthly",
+        "1-monthly injection",
+    ),
+    Product.IMPLANT_1: (
+        "implan 1 batang", "implant 1 batang", "implan satu batang", "implan 1", "1 batang",
+        "satu batang", "implanon", "implanon nxt", "implant 1 rod", "implant, 1 rod", "1 rod",
+    ),
+    Product.IMPLANT_2: (
+        "implan 2 batang", "implant 2 batang", "implan dua batang", "implan 2", "2 batang",
+        "dua batang", "jadena", "jadelle", "indoplant", "implant 2 rods", "implant, 2 rods",
+        "2 rods",
+    ),
+    Product.IUD_CUT380A: (
+        "cut 380a", "cu t 380a", "copper t 380a", "tcu 380a", "iud cut 380a", "akdr cut 380a",
+        "akdr cu t 380a", "iud cut", "akdr cut", "spiral cut 380a",
+    ),
+    Product.IUD_OTHER: (
+        "iud lain", "iud lainnya", "iud lain lain", "akdr lain", "akdr lainnya", "spiral lain",
+        "nova t", "multiload", "mirena", "lng ius", "other iud",
+    ),
+}  # fmt: skip
+_PRODUCT_TABLE = {
+    _squash(word): product for product, words in PRODUCT_WORDS.items() for word in words
+}
+
+
+def parse_product(value: object) -> str:
+    """A product from its code, its label or what people write for it (``suntik 3 bulan``,
+    ``implan 1 batang``, ``CuT 380A``); :class:`CellError` otherwise."""
+    found = _PRODUCT_TABLE.get(_squash(value))
+    if found is not None:
+        return found
+    return parse_choice_cell(Product, value)
+
+
+def _product(cells: RowReader, column: str, method: str) -> str:
+    """The product of the row (empty when not given), which must be one of ``method``."""
+    raw = cells.raw(column)
+    if is_blank(raw):
+        return ""
+    try:
+        product = parse_product(raw)
+    except CellError as exc:
+        cells.problems.append((column, shown(raw, limit=60), str(exc)))
+        return ""
+    if method and PRODUCT_METHOD[product] != method:
+        cells.problems.append(
+            (
+                column,
+                shown(raw, limit=60),
+                _("%(product)s is not a product of the method %(method)s.")
+                % {"product": Product(product).label, "method": method},
+            )
+        )
+    return product
+
+
+def _named_product(value: object, method: str) -> str:
+    """The product of ``method`` that a method's cell names (``suntik 3 bulan``), or ""."""
+    if is_blank(value):
+        return ""
+    named = _PRODUCT_TABLE.get(_squash(value), "")
+    return named if named and PRODUCT_METHOD[named] == method else ""
 
 
 def _facility_by_code(cells: RowReader, column: str) -> Facility | None:
@@ -175,8 +266,9 @@ class ServicesKind(RecordKind):
     personal = True
     key_columns = ("tanggal", "nik_istri", "metode", "jenis_kunjungan")
     field_columns = {
-        "served_on": "tanggal", "method": "metode", "visit_type": "jenis_kunjungan",
-        "reason_after": "alasan_setelah_cabut", "facility": "kode_faskes", "provider": "petugas",
+        "served_on": "tanggal", "method": "metode", "product": "produk",
+        "visit_type": "jenis_kunjungan", "reason_after": "alasan_setelah_cabut",
+        "facility": "kode_faskes", "provider": "petugas",
     }  # fmt: skip
     columns = (
         Column("tanggal", gettext_lazy("date of the service (dd/mm/yyyy)"), required=True),
@@ -190,6 +282,14 @@ class ServicesKind(RecordKind):
             gettext_lazy("method given, continued or removed"),
             required=True,
             allowed=allowed_values(Method),
+        ),
+        Column(
+            "produk",
+            gettext_lazy(
+                "product of an injectable, an implant or an IUD (empty: not known); also "
+                "written as e.g. suntik 3 bulan, 3 bulanan, implan 1 batang, CuT 380A"
+            ),
+            allowed=allowed_values(Product),
         ),
         Column(
             "jenis_kunjungan",
@@ -217,6 +317,9 @@ class ServicesKind(RecordKind):
         served_on = cells.date("tanggal", required=True)
         nik = cells.digits16("nik_istri", what="NIK")
         method = cells.choice("metode", Method, required=True)
+        product = _product(cells, "produk", method)
+        # Without one, the product the method's cell may name ("suntik 3 bulan") is recorded.
+        implied = "" if product else _named_product(cells.raw("metode"), method)
         visit_type = cells.choice("jenis_kunjungan", VisitType, required=True)
         reason_after = cells.choice("alasan_setelah_cabut", NotUsingReason)
         postpartum = cells.flag("pasca_persalinan")
@@ -250,9 +353,9 @@ class ServicesKind(RecordKind):
         if stored is None:
             services.service_record(
                 actor=user, couple=couple, served_on=served_on, method=method,
-                visit_type=visit_type, reason_after=reason_after, postpartum=postpartum,
-                informed_consent=consent, facility=facility, provider=provider, notes=notes,
-                source=EventSource.IMPORT,
+                visit_type=visit_type, product=product or implied, reason_after=reason_after,
+                postpartum=postpartum, informed_consent=consent, facility=facility,
+                provider=provider, notes=notes, source=EventSource.IMPORT,
             )  # fmt: skip
             return CREATED
         if stored.reason_after != (reason_after if visit_type == VisitType.REMOVAL else ""):
@@ -260,6 +363,17 @@ class ServicesKind(RecordKind):
                 [(
                     "alasan_setelah_cabut", reason_after,
                     _("this removal is already recorded with another reason; delete it first"),
+                )]
+            )  # fmt: skip
+        # An empty cell keeps the product recorded; a removal records none (as the service).
+        if product and visit_type != VisitType.REMOVAL and stored.product != product:
+            raise RowRefusedError(
+                [(
+                    "produk", shown(cells.raw("produk"), limit=60),
+                    _("this service is already recorded with another product; delete it first")
+                    if stored.product
+                    else _("this service is already recorded without a product; delete it and "
+                           "import it again to add the product"),
                 )]
             )  # fmt: skip
         current = (
@@ -285,13 +399,14 @@ class ServicesKind(RecordKind):
         if user is not None:
             rows = scope.restrict(rows, user, Action.VIEW, field="couple__family__village__code")
         values = rows.order_by("served_on", "pk").values_list(
-            "served_on", "couple__wife__nik", "method", "visit_type", "reason_after",
+            "served_on", "couple__wife__nik", "method", "product", "visit_type", "reason_after",
             "postpartum", "informed_consent", "facility__code", "provider", "notes",
         )  # fmt: skip
         for (
             served_on,
             nik,
             method,
+            product,
             visit,
             reason,
             postpartum,
@@ -301,6 +416,6 @@ class ServicesKind(RecordKind):
             notes,
         ) in values.iterator(chunk_size=2000):
             yield (
-                _day(served_on), nik, method, visit, reason, _flag(postpartum), _flag(consent),
-                code or "", provider, notes,
+                _day(served_on), nik, method, product, visit, reason, _flag(postpartum),
+                _flag(consent), code or "", provider, notes,
             )  # fmt: skip

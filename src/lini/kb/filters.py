@@ -1,5 +1,5 @@
-"""Filters of the KB service list: the service list page's (region, month, method, visit type),
-applied by the same selector (``selectors.service_list``) for the page and the API."""
+"""Filters of the KB service list: the service list page's (region, month, method, visit type,
+product), applied by the same selector (``selectors.service_list``) for the page and the API."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from lini.accounts.roles import Action
 from lini.exchange.cells import CellError
 from lini.exchange.records import parse_month
 from lini.kb import selectors
-from lini.kb.choices import VisitType
+from lini.kb.choices import Product, VisitType
 from lini.kb.models import Service
 from lini.regions.filters import RegionFilter, request_user
 from lini.register.choices import Method
@@ -48,6 +48,7 @@ class ServiceFilter(django_filters.FilterSet):
     month = MonthFilter(label=_("month of service, YYYY-MM"))
     method = django_filters.ChoiceFilter(choices=Method.choices, label=_("method"))
     visit_type = django_filters.ChoiceFilter(choices=VisitType.choices, label=_("visit type"))
+    product = django_filters.ChoiceFilter(choices=Product.choices, label=_("product"))
 
     class Meta:
         model = Service
@@ -61,7 +62,9 @@ class ServiceFilter(django_filters.FilterSet):
         region = data.get("region")
         if region is not None:
             scope.require(user, Action.VIEW, region)
-        return selectors.service_list(
+        services = selectors.service_list(
             user=user, region=region, month=data.get("month"), method=data.get("method") or "",
             visit_type=data.get("visit_type") or "",
         )  # fmt: skip
+        product = data.get("product") or ""
+        return services.filter(product=product) if product else services

@@ -9,7 +9,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lini.core import clock
-from lini.kb.choices import FacilityKind, FacilityLevel, Ownership, VisitType
+from lini.kb.choices import (
+    PRODUCT_METHOD,
+    FacilityKind,
+    FacilityLevel,
+    Ownership,
+    Product,
+    VisitType,
+)
 from lini.kb.models import Facility
 from lini.register.choices import Method, NotUsingReason
 from lini.register.forms import DATE_FORMATS, DateInput
@@ -17,6 +24,15 @@ from lini.register.forms import DATE_FORMATS, DateInput
 
 def _blank(choices: Any) -> list[tuple[str, str]]:
     return [("", "—"), *choices]
+
+
+def product_choices() -> list[tuple[Any, Any]]:
+    """The products grouped by their method (an injectable's, an implant's, an IUD's), after
+    "—" (not known)."""
+    groups: dict[str, list[tuple[str, Any]]] = {}
+    for value, label in Product.choices:
+        groups.setdefault(PRODUCT_METHOD[value], []).append((value, label))
+    return [("", "—"), *((Method(method).label, items) for method, items in groups.items())]
 
 
 class FacilityChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -60,6 +76,15 @@ class ServiceForm(forms.Form):
         label=_("date of service"), input_formats=DATE_FORMATS, widget=DateInput()
     )
     method = forms.ChoiceField(label=_("method"), choices=_blank(Method.choices))
+    product = forms.ChoiceField(
+        label=_("product"),
+        choices=product_choices,
+        required=False,
+        help_text=_(
+            "For an injectable, an implant or an IUD: which one (the due lists count the next "
+            "visit from it). Leave it empty when not known."
+        ),
+    )
     visit_type = forms.ChoiceField(
         label=_("visit type"), choices=VisitType.choices, widget=forms.RadioSelect
     )

@@ -22,7 +22,7 @@ from lini.core import clock
 from lini.exchange.cells import CellError
 from lini.exchange.records import parse_month
 from lini.kb import selectors, services
-from lini.kb.choices import VisitType
+from lini.kb.choices import Product, VisitType
 from lini.kb.forms import FacilityForm, ServiceForm
 from lini.kb.models import Facility, Service
 from lini.regions.models import Region
@@ -176,9 +176,13 @@ def service_list(request: HttpRequest) -> HttpResponse:
     method = method if method in Method.values else ""
     visit_type = request.GET.get("visit_type", "")
     visit_type = visit_type if visit_type in VisitType.values else ""
+    product = request.GET.get("product", "")
+    product = product if product in Product.values else ""
     services_qs = selectors.service_list(
         user=request.user, region=region, month=month, method=method, visit_type=visit_type
     )
+    if product:
+        services_qs = services_qs.filter(product=product)
     page = Paginator(services_qs, 50).get_page(request.GET.get("page"))
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
@@ -194,8 +198,10 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "next_month": f"{following:%Y-%m}" if following <= clock.today() else "",
             "method": method,
             "visit_type": visit_type,
+            "product": product,
             "methods": Method.choices,
             "visit_types": VisitType.choices,
+            "products": Product.choices,
             "page": page,
             "counts": selectors.service_counts(user=request.user, region=region, month=month),
         },
@@ -217,7 +223,7 @@ def service_create(request: HttpRequest, couple_pk: int) -> HttpResponse:
         try:
             service = services.service_record(
                 actor=request.user, couple=couple, served_on=data["served_on"],
-                method=data["method"], visit_type=data["visit_type"],
+                method=data["method"], visit_type=data["visit_type"], product=data["product"],
                 reason_after=data["reason_after"], postpartum=data["postpartum"],
                 informed_consent=data["informed_consent"], facility=data["facility"],
                 provider=data["provider"], notes=data["notes"],

@@ -140,7 +140,7 @@ def _kind_row(slug: str, cells: dict[str, object], actor: User) -> str:
 
 
 SERVICE_COLUMNS = (
-    "tanggal", "nik_istri", "metode", "jenis_kunjungan", "alasan_setelah_cabut",
+    "tanggal", "nik_istri", "metode", "produk", "jenis_kunjungan", "alasan_setelah_cabut",
     "pasca_persalinan", "informed_consent", "kode_faskes", "petugas", "catatan",
 )  # fmt: skip
 

@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import translation
 
 from lini.kampung.choices import Criterion, DataUse, FundingSource, Operation, RumahDataKuStatus
-from lini.kb.choices import VisitType
+from lini.kb.choices import PRODUCT_METHOD, Product, VisitType
 from lini.register.choices import (
     Education,
     KBStatus,
@@ -339,11 +339,17 @@ def _family_update() -> FormDefinition:
     )
 
 
+# The methods that have products. Each product's code starts with its method's (suntik_3): the
+# product question's choice filter relies on it (a test checks it).
+PRODUCT_METHODS = tuple(dict.fromkeys(PRODUCT_METHOD.values()))
+
+
 def _kb_service() -> FormDefinition:
+    with_product = " or ".join(f"${{metode}} = '{method}'" for method in PRODUCT_METHODS)
     return FormDefinition(
         form_id="lini_pelayanan_kb",
         title=Text("Pelayanan KB", "KB service"),
-        version="2025061501",
+        version="2026112801",
         instance_name="concat(${tanggal}, ' ', ${metode})",
         survey=(
             Question(
@@ -383,6 +389,19 @@ def _kb_service() -> FormDefinition:
                 required=True,
             ),
             Question(
+                "select_one product",
+                "produk",
+                Text("Jenis alat/obat KB", "Product"),
+                hint=Text(
+                    "Suntik 1 atau 3 bulanan, implan 1 atau 2 batang, jenis IUD. Kosongkan bila "
+                    "tidak tahu.",
+                    "1- or 3-monthly injection, implant with 1 or 2 rods, IUD type. Leave empty "
+                    "when not known.",
+                ),
+                relevant=f"({with_product}) and ${{jenis_kunjungan}} != 'cabut'",
+                choice_filter="starts-with(name, ${metode})",
+            ),
+            Question(
                 "select_one reason",
                 "alasan_setelah_cabut",
                 Text("Alasan tidak ber-KB setelah dicabut", "After the removal: why not using"),
@@ -418,6 +437,7 @@ def _kb_service() -> FormDefinition:
         ),
         choices={
             "method": _choices(Method),
+            "product": _choices(Product),
             "visit": _choices(VisitType),
             "reason": _choices(NotUsingReason),
             "yes_no": YES_NO,

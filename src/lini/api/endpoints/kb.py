@@ -18,7 +18,7 @@ from lini.accounts.roles import Action
 from lini.api.endpoints.common import ANY_ID, ReadModelSerializer, WriteSerializer, id_field
 from lini.kb import selectors
 from lini.kb import services as kb_services
-from lini.kb.choices import VisitType
+from lini.kb.choices import Product, VisitType
 from lini.kb.filters import ServiceFilter
 from lini.kb.models import Service
 from lini.register.choices import Method, NotUsingReason
@@ -37,18 +37,22 @@ class ServiceSerializer(ReadModelSerializer):
     class Meta:
         model = Service
         fields = [
-            "id", "served_on", "couple", "family", "village", "method", "visit_type",
+            "id", "served_on", "couple", "family", "village", "method", "product", "visit_type",
             "reason_after", "postpartum", "informed_consent", "facility", "facility_name",
             "provider", "event", "notes", "created_at",
         ]  # fmt: skip
 
 
 class ServiceWriteSerializer(WriteSerializer):
-    """The service form's fields. ``facility``: the id of an active facility of the couple's
-    regency that the user sees (or none, with the provider's name)."""
+    """The service form's fields. ``product``: the product of an injectable, an implant or an
+    IUD (one of the method's; empty: not known). ``facility``: the id of an active facility of
+    the couple's regency that the user sees (or none, with the provider's name)."""
 
     served_on = serializers.DateField()
     method = serializers.ChoiceField(choices=Method.choices)
+    product = serializers.ChoiceField(
+        choices=Product.choices, required=False, allow_blank=True, default=""
+    )
     visit_type = serializers.ChoiceField(choices=VisitType.choices)
     reason_after = serializers.ChoiceField(
         choices=NotUsingReason.choices, required=False, allow_blank=True, default=""
@@ -82,7 +86,7 @@ def service_record(request: Request, couple: Couple) -> Service:
             )
     return kb_services.service_record(
         actor=request.user, couple=couple, served_on=data["served_on"], method=data["method"],  # type: ignore[arg-type]
-        visit_type=data["visit_type"], reason_after=data["reason_after"],
+        visit_type=data["visit_type"], product=data["product"], reason_after=data["reason_after"],
         postpartum=data["postpartum"], informed_consent=data["informed_consent"],
         facility=facility, provider=data["provider"], notes=data["notes"],
     )  # fmt: skip

@@ -112,7 +112,7 @@ def _facility(i: int) -> dict[str, Any]:
 def _service(i: int) -> dict[str, Any]:
     return {
         "tanggal": "2019-06-01", "nik_istri": f"360409480882{i + 1:04d}", "metode": "suntik",
-        "jenis_kunjungan": "ulang", "alasan_setelah_cabut": "", "pasca_persalinan": "tidak",
+        "produk": "suntik_3", "jenis_kunjungan": "ulang", "alasan_setelah_cabut": "", "pasca_persalinan": "tidak",
         "informed_consent": "ya", "kode_faskes": "", "petugas": f"Bidan {i}",
         "catatan": f"kunjungan {i}",
     }  # fmt: skip
@@ -242,6 +242,7 @@ CASES = {
             "tanggal": DATE,
             "nik_istri": DIGITS,
             "metode": CHOICE,
+            "produk": CHOICE,
             "jenis_kunjungan": CHOICE,
             "alasan_setelah_cabut": CHOICE,
             "pasca_persalinan": FLAG,

@@ -14,7 +14,7 @@ from lini.accounts.roles import Role
 from lini.accounts.tests.factories import make_user
 from lini.exchange.registry import get_kind
 from lini.exchange.services import export_run, import_run
-from lini.kb.choices import FacilityKind, FacilityLevel, VisitType
+from lini.kb.choices import FacilityKind, FacilityLevel, Product, VisitType
 from lini.kb.models import Facility, Service
 from lini.kb.services import service_delete, service_record
 from lini.kb.tests.factories import day, make_couple, make_facility
@@ -114,10 +114,13 @@ def test_facilities_round_trip(tmp_path: Path) -> None:
     assert Facility.objects.get(code="P2").parent.code == "P1"
 
 
+# The columns of the files written here: without the optional ``produk``, as files written
+# before it existed (the export has it: EXPORT_HEADER).
 SERVICE_HEADER = [
     "tanggal", "nik_istri", "metode", "jenis_kunjungan", "alasan_setelah_cabut",
     "pasca_persalinan", "informed_consent", "kode_faskes", "petugas", "catatan",
 ]  # fmt: skip
+EXPORT_HEADER = [*SERVICE_HEADER[:3], "produk", *SERVICE_HEADER[3:]]
 
 
 def test_services_import_changes_the_status_and_is_idempotent(tmp_path: Path) -> None:
@@ -197,6 +200,7 @@ def test_services_round_trip(tmp_path: Path) -> None:
         actor=None, couple=couple, served_on=day("2019-03-05"), method=Method.IUD,
         visit_type=VisitType.SWITCH, informed_consent=True, facility=facility,
         provider="Bidan Lilis", notes="tanpa keluhan", postpartum=True,
+        product=Product.IUD_CUT380A,
     )  # fmt: skip
     service_record(
         actor=None, couple=couple, served_on=day("2019-09-05"), method=Method.IUD,
@@ -207,10 +211,11 @@ def test_services_round_trip(tmp_path: Path) -> None:
     user = make_user(Role.COUNSELLOR, CIRUAS)
     assert export_run(kind=kind, region=Region.objects.get(code=CIRUAS), path=out, user=user) == 2
     header, rows = read_table(out)
-    assert header == SERVICE_HEADER
-    assert rows[0][:4] == ["2019-03-05", couple.wife.nik, "iud", "ganti"]
-    fields = ("served_on", "couple_id", "method", "visit_type", "reason_after", "postpartum",
-              "informed_consent", "facility_id", "provider", "notes")  # fmt: skip
+    assert header == EXPORT_HEADER
+    assert rows[0][:5] == ["2019-03-05", couple.wife.nik, "iud", "iud_cut", "ganti"]
+    assert rows[1][3] == ""  # a removal records no product
+    fields = ("served_on", "couple_id", "method", "product", "visit_type", "reason_after",
+              "postpartum", "informed_consent", "facility_id", "provider", "notes")  # fmt: skip
     before = list(Service.objects.order_by("served_on").values_list(*fields))
     history = list(ContraceptiveEvent.objects.order_by("effective_on").values_list(
         "effective_on", "status", "method", "reason"))  # fmt: skip
