@@ -3,11 +3,12 @@ LINI_DATABASE_URL); the test database holds Banten's regions from the start."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from django.test import Client
+from django.utils import translation
 
 from lini.accounts.models import User
 from lini.accounts.tests.factories import make_user
@@ -21,6 +22,15 @@ def _fast_test_settings(settings) -> None:  # type: ignore[no-untyped-def]
     # Rewriting a village's indicator counts after every change costs a few milliseconds each;
     # the suite makes thousands of changes. Tests of the counts turn it on (``live_counts``).
     settings.LINI_COUNTS_LIVE = False
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A page request activates its language on the thread (as Django's LocaleMiddleware does)
+    and nothing switches it back: reset it after each test, so no test runs in the language a
+    previous test's request left behind."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "lini.odk",
     "lini.dhis2",
     "lini.visits",
+    "lini.reminders",
     "lini.web",
     "lini.demo",
 ]
@@ -386,3 +387,32 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Reminders (lini.reminders): an outbox of SMS or WhatsApp messages to field workers (their week's
+# due list, as counts) and to clients who consented (a revisit date), queued and sent by
+# `lini reminders queue` / `lini reminders send` through a pluggable gateway (docs/reminders.md).
+# Off by default: nothing is queued or sent until LINI_REMINDERS=1.
+LINI_REMINDERS = env_bool("LINI_REMINDERS", default=False)
+# The gateway: the dotted path of a class with send(message) -> provider's message id.
+LINI_REMINDER_GATEWAY = env_str("LINI_REMINDER_GATEWAY", "lini.reminders.gateways.WebhookGateway")
+# The webhook gateway: messages are POSTed as JSON to this URL (https:// in production), with
+# "Authorization: Bearer <token>" when a token is set (or LINI_REMINDER_WEBHOOK_TOKEN_FILE).
+LINI_REMINDER_WEBHOOK_URL = env_str("LINI_REMINDER_WEBHOOK_URL")
+LINI_REMINDER_WEBHOOK_TOKEN = env_str("LINI_REMINDER_WEBHOOK_TOKEN")
+# Seconds to wait for the webhook's answer before counting the attempt as failed.
+LINI_REMINDER_WEBHOOK_TIMEOUT = env_int("LINI_REMINDER_WEBHOOK_TIMEOUT", default=10, minimum=1)
+# A message is tried at most this many times (once per `lini reminders send` run), then failed.
+LINI_REMINDER_MAX_ATTEMPTS = env_int("LINI_REMINDER_MAX_ATTEMPTS", default=3, minimum=1)
+# A client's message is sent from this many days before the revisit date.
+LINI_REMINDER_DAYS_BEFORE = env_int("LINI_REMINDER_DAYS_BEFORE", default=2, minimum=0)
+# The language of the messages (id or en), and the channel of the field workers' messages.
+LINI_REMINDER_LANGUAGE = env_str("LINI_REMINDER_LANGUAGE", "id")
+if LINI_REMINDER_LANGUAGE not in {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured(
+        f"LINI_REMINDER_LANGUAGE={LINI_REMINDER_LANGUAGE!r} is not one of id, en."
+    )
+LINI_REMINDER_WORKER_CHANNEL = env_str("LINI_REMINDER_WORKER_CHANNEL", "sms")
+if LINI_REMINDER_WORKER_CHANNEL not in ("sms", "whatsapp"):
+    raise ImproperlyConfigured(
+        f"LINI_REMINDER_WORKER_CHANNEL={LINI_REMINDER_WORKER_CHANNEL!r} is not sms or whatsapp."
+    )

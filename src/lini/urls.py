@@ -21,5 +21,7 @@ urlpatterns = [
     path("odk/", include("lini.odk.urls")),
     path("api/", include("lini.api.urls")),
     path("dhis2/", include("lini.dhis2.urls")),
+    path("kunjungan/", include("lini.visits.urls")),
+    path("pengingat/", include("lini.reminders.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

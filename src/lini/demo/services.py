@@ -17,10 +17,12 @@ from lini.kb.synthetic import kb_generate
 from lini.monthly.synthetic import monthly_generate
 from lini.poktan.synthetic import poktan_generate
 from lini.regions.models import Region, RegionLevel
+from lini.regions.selectors import subtree_q
 from lini.regions.services import LoadReport, bundled_wilayah_csv, read_wilayah_csv, regions_load
 from lini.register.models import Family
 from lini.register.synthetic import Parameters, population_generate
 from lini.register.writer import WriteCounts
+from lini.visits.synthetic import visits_generate
 from lini.workforce.models import Cadre, CadreKind, Counsellor
 from lini.workforce.synthetic import workforce_generate
 
@@ -79,11 +81,44 @@ def demo_field_work_ensure(*, seed: int = 2019) -> dict[str, dict[str, int]]:
         "poktan": poktan_generate(region=banten, seed=seed, today=day),
         "kampung": kampung_generate(region=banten, seed=seed, today=day),
         "kb": kb_generate(region=banten, seed=seed, today=day),
+        # Home visits from the due lists up to the demo's today, in the demo accounts' villages.
+        "visits": demo_visits_ensure(seed=seed, today=day + dt.timedelta(days=1)),
         # Through October 2019: the month that has just ended on the demo's today (1 Nov 2019).
         "monthly": monthly_generate(region=banten, seed=seed, today=day + dt.timedelta(days=1)),
     }
     demo_people_link()
     return counts
+
+
+def demo_visit_regions() -> list[Region]:
+    """The regions whose due lists the demo's field accounts read: the districts and villages
+    of the cadre, counsellor and district-officer accounts (each village once)."""
+    codes = sorted(
+        {code for spec in DEMO_USERS for code in spec.region_codes if code.count(".") >= 2}
+    )
+    kept = [c for c in codes if not any(c.startswith(other + ".") for other in codes)]
+    return list(Region.objects.filter(code__in=kept).order_by("code"))
+
+
+def demo_visits_ensure(*, seed: int, today: dt.date) -> dict[str, int]:
+    """A history of home visits (``visits.synthetic``) in the villages of the demo's field
+    accounts, so that the cadre of Singamerta has a realistic week on 1 November 2019. After the
+    KB services, which the served visits are linked to; villages that have visits are kept."""
+    from lini.indicators.models import VillageMonthCount
+    from lini.indicators.services import counts_refresh
+
+    totals: dict[str, int] = {}
+    regions = demo_visit_regions()
+    for region in regions:
+        for key, value in visits_generate(region=region, seed=seed, today=today).items():
+            totals[key] = totals.get(key, 0) + value
+    if totals.get("visits") and VillageMonthCount.objects.exists():
+        # A demo built before the visits: its follow-through counts read them.
+        villages = Region.objects.filter(
+            subtree_q([r.code for r in regions]), level=RegionLevel.VILLAGE
+        )
+        counts_refresh(list(villages.values_list("pk", flat=True)))
+    return totals
 
 
 def demo_counts_ensure() -> int | None:

@@ -268,6 +268,37 @@ def _definitions() -> list[dict[str, Any]]:
     add(_ind("families", "Keluarga", "Families", {"families": 1}, unit="keluarga",
              definition="Families with at least one member living in them.",
              source="DOMAIN.md §4.2"))  # fmt: skip
+    due = "DOMAIN.md §4.8 (K/IV/KB: the date of the next visit); due-list rules (lini.visits) [GK]"
+    cycles = (
+        "A cycle is a resupply or check-up falling due in the period: an anchor (the start of "
+        "a use of a method or a service of it) + the rule's interval; see "
+        "lini.indicators.counts for the exact definition."
+    )
+    add(_ind("due_visits", "Kunjungan ulang jatuh tempo", "Due visits", {"due_visits": 1},
+             unit="kunjungan", definition=f"Due visits (repeat visits and check-ups). {cycles}",
+             source=due))  # fmt: skip
+    add(_ind("due_on_time_pct", "Kunjungan jatuh tempo tepat waktu (%)",
+             "Due visits done on time (%)", {"due_on_time": 1},
+             {"due_on_time": 1, "due_overdue": 1}, **pct,
+             definition="Due visits where the couple was served again with the method by the end "
+                        "of the grace period / (those + the overdue ones) x 100; those whose grace "
+                        f"period has not ended are left out. {cycles}",
+             source=due))  # fmt: skip
+    add(_ind("due_overdue", "Kunjungan jatuh tempo terlambat", "Due visits overdue",
+             {"due_overdue": 1}, unit="kunjungan", direction=LOWER,
+             definition="Due visits not served again with the method by the end of the grace "
+                        f"period, that day having passed. {cycles}", source=due))  # fmt: skip
+    add(_ind("due_dropout", "Putus pakai setelah kunjungan terlewat",
+             "Dropouts after missed visits", {"due_dropout": 1}, unit="pasangan",
+             direction=LOWER,
+             definition="Overdue due visits after which the couple was recorded as not using "
+                        f"(before it was served with the method again). {cycles}",
+             source=due))  # fmt: skip
+    add(_ind("due_visited_pct", "Kunjungan jatuh tempo didatangi (%)",
+             "Due visits followed up at home (%)", {"due_visited": 1}, {"due_visits": 1}, **pct,
+             definition="Due visits for which a home visit was recorded (any outcome) between "
+                        f"the anchor and the end of the grace period / due visits x 100. {cycles}",
+             source=due))  # fmt: skip
     for position, definition in enumerate(out, start=1):
         definition["position"] = position * 10
     return out
@@ -275,6 +306,9 @@ def _definitions() -> list[dict[str, Any]]:
 
 INDICATORS: list[dict[str, Any]] = _definitions()
 
+
+# Follow-through of due visits (lini.visits.followthrough): flows of the month of the due date.
+DUE_KEYS = ("due_visits", "due_on_time", "due_overdue", "due_dropout", "due_visited")
 
 # Every count key (lini.indicators.counts), for checking the keys an administrator types.
 VISIT_TYPES = ("baru", "ulang", "ganti", "pindahan", "cabut")
@@ -292,13 +326,14 @@ COUNT_KEYS: frozenset[str] = frozenset(
           for p in ("poktan", "poktan_active", "poktan_members", "meetings")),
         *(f"kampung_{c}" for c, *_r in KAMPUNG_CLASSES),
         *(f"inst_{i}_{s}" for i in INSTITUTIONS for s in ("exist", "reported")),
+        *DUE_KEYS,
     }
 )  # fmt: skip
 
 # Flows: what happened during a month (a year sums its months); every other key is a state at
 # the month's end (a year takes its last month). The monthly-input keys are one per village and
 # month, so a year sums them too (coverage over the year's months).
-FLOW_PREFIXES = ("pb", "dropout", "switch", "svc", "meetings_", "monthly_", "inst_")
+FLOW_PREFIXES = ("pb", "dropout", "switch", "svc", "meetings_", "monthly_", "inst_", "due_")
 
 
 def is_flow(key: str) -> bool:

@@ -49,10 +49,54 @@ key                               meaning
 ``monthly_approved``              approved
 ``inst_<key>_exist/_reported``    the input's institutions (ppkbd, sub_ppkbd, kelompok_kb, bkb, bkr,
                                   bkl, uppka) that exist / reported, from sent inputs
+``due_visits``                    flow, in the month of the due date D: cycles of due visits (below)
+``due_on_time``                   of those, the couple was served again with the method by D + grace
+``due_overdue``                   of those, not served again by D + grace, that day having passed on
+                                  the day the counts were computed
+``due_dropout``                   of the overdue ones, the couple was recorded as not using after the
+                                  anchor (and before it was served with the method again, if it was)
+``due_visited``                   of ``due_visits``, a home visit for the cycle's rule and couple was
+                                  recorded after the anchor and by D + grace
 ================================  ====================================================================
 
 Counsellors, cadres and Kampung KB profiles keep no history: their present state counts for every
 month of the window (from the profile's launch for Kampung KB).
+
+Follow-through of due visits (the ``due_*`` keys, computed by :mod:`lini.visits.followthrough`;
+issue 9). They follow the active due-list rules (``visits.DueRule``) of two kinds: resupply
+(repeat injections, pill, condom) and check-up after an insertion (IUD, implant).
+
+- A *use* of a method begins with each of the couple's status changes (``ContraceptiveEvent``) to
+  *using* that method, on its day S, and lasts until the couple's next status change (or for
+  ever).
+- Its *anchors* are S and the days of the couple's KB services with the method during the use
+  (``S <= day <`` the next change), removals excluded; for a check-up rule, repeat visits are
+  excluded too (its anchors are the start and the insertions). Several on one day are one anchor.
+- The rule of an anchor A is chosen as on the due list (``visits.due._rule_matches``): the use's
+  method and the product of the latest service of the use on or before A that records one; with
+  no product recorded, the rules marked "also for users whose product is not recorded". Each
+  matching rule and anchor make one *cycle*, due on D = A + ``interval_days``; its grace ends on
+  G = D + ``grace_days``.
+- A cycle is not counted when the couple ended before D (``Couple.ended_on < D``), when the wife
+  had left the family (moved away or died, ``presence_date < D``, or left on an unknown day)
+  before D, or when the couple started another method (a status change to using another method)
+  after A and on or before G: nothing of the method was due any more.
+- *Served again*: the couple's first KB service with the method (not a removal) after A, on day R
+  (in this use or a later one).
+
+Counted in the month of D: ``due_visits`` every cycle; ``due_on_time`` when R <= G;
+``due_overdue`` when not on time and G < today (``clock.today()`` when the counts are computed);
+``due_dropout`` when overdue and the couple has a status change to *not using* dated after A (and
+before R when there is an R); ``due_visited`` when a ``visits.Visit`` of the cycle's rule and
+couple (any outcome) is dated after A and on or before G. *Pending* (neither on time nor overdue
+yet) = ``due_visits - due_on_time - due_overdue``. So ``due_on_time + due_overdue <=
+due_visits``, ``due_dropout <= due_overdue`` and ``due_visited <= due_visits``.
+
+``due_overdue`` (and so ``due_dropout``) also changes with time alone, when a grace period ends
+with no change in the village: the counts of a village are rewritten with each change there, and
+a nightly ``lini rebuild-aggregates`` keeps the rest fresh. A change of a rule's numbers marks
+every village with families in ``PendingCounts`` and a background task rewrites them
+(:func:`lini.visits.followthrough.counts_after_rule_change`).
 """
 
 from __future__ import annotations
@@ -98,7 +142,7 @@ def window() -> list[dt.date]:
     return months
 
 
-def _raw(queryset: QuerySet[Any], dates: tuple[int, ...] = ()) -> Iterator[tuple[Any, ...]]:
+def raw_rows(queryset: QuerySet[Any], dates: tuple[int, ...] = ()) -> Iterator[tuple[Any, ...]]:
     """The rows of a ``values_list`` queryset straight from the database cursor, with the date
     columns at ``dates`` as dates: the ORM's per-value converters cost more than the counting."""
     sql, params = queryset.query.sql_with_params()
@@ -138,6 +182,7 @@ def village_counts(village_ids: Sequence[int]) -> dict[int, Counter[MonthKey]]:
     _workforce(village_ids, months, counts)
     _monthly(village_ids, months, counts)
     _kampung(village_ids, months, counts, families)
+    _followthrough(village_ids, months, counts)
     for village in village_ids:
         counts[village] = Counter({k: v for k, v in counts[village].items() if v})
     return counts
@@ -195,7 +240,7 @@ def _couples(
     first, last = months[0], months[-1]
     ranges = _Ranges(months)
     events: dict[int, list[_Event]] = defaultdict(list)
-    for couple_id, day, status, method, reason in _raw(
+    for couple_id, day, status, method, reason in raw_rows(
         ContraceptiveEvent.objects.filter(couple__family__village_id__in=village_ids)
         .order_by("couple_id", "effective_on", "pk")
         .values_list("couple_id", "effective_on", "status", "method", "reason"),
@@ -205,7 +250,7 @@ def _couples(
     couples = Couple.objects.filter(family__village_id__in=village_ids).values_list(
         "pk", "family__village_id", "wife__birth_date", "ended_on"
     )
-    for couple_id, village, birth, ended_on in _raw(couples, dates=(2, 3)):
+    for couple_id, village, birth, ended_on in raw_rows(couples, dates=(2, 3)):
         tally = counts[village]
         history = events.get(couple_id, [])
         # Flows: each event against the one before it.
@@ -270,7 +315,7 @@ def _services(
     rows = Service.objects.filter(
         couple__family__village_id__in=village_ids, served_on__range=(first, last)
     ).values_list("couple__family__village_id", "served_on", "visit_type", "method", "postpartum")
-    for village, day, visit, method, postpartum in _raw(rows, dates=(1,)):
+    for village, day, visit, method, postpartum in raw_rows(rows, dates=(1,)):
         tally, month = counts[village], month_of(day)
         tally[(month, "svc")] += 1
         tally[(month, f"svc_{visit}")] += 1
@@ -311,7 +356,7 @@ def _families(
     rows = Member.objects.filter(family__village_id__in=village_ids).values_list(
         "family_id", "family__village_id", "birth_date", "presence", "presence_date"
     )
-    for family, village, birth, presence, presence_date in _raw(rows, dates=(2, 4)):
+    for family, village, birth, presence, presence_date in raw_rows(rows, dates=(2, 4)):
         village_of[family] = village
         if presence != Presence.PRESENT:
             if presence_date is None:
@@ -481,6 +526,14 @@ def _kampung(
             )
             klass = kampung_classify(kampung, figures).kampung_class
             tally[(month, f"kampung_{klass}")] = 1
+
+
+def _followthrough(
+    village_ids: Sequence[int], months: list[dt.date], counts: dict[int, Counter[MonthKey]]
+) -> None:
+    from lini.visits.followthrough import followthrough_counts
+
+    followthrough_counts(village_ids, months, counts)
 
 
 def keys_of(counts: Iterable[Counter[MonthKey]]) -> set[str]:

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 # The indicators shown first, in this order (those an administrator removed are skipped).
 KEY_INDICATORS = (
     "pus", "pa", "cpr", "mcpr", "mkjp_share", "unmet_need", "pb", "dropout_rate",
-    "reporting_coverage",
+    "reporting_coverage", "due_on_time_pct", "due_overdue", "due_dropout",
 )  # fmt: skip
 DEFAULT_INDICATOR = "cpr"
 TREND_MONTHS = 12

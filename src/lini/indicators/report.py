@@ -18,6 +18,9 @@ III. Institutions that exist and that reported (``inst_*`` of the sent monthly i
 IV.  Poktan activity by kind: groups, active groups, member families, meetings in the month and
      participation (member families / the families the kind serves).
 V.   KB services by visit type and by method (last month and this month).
+VI.  Follow-through of due visits: the repeat visits and check-ups that fell due in the month,
+     those done on time, overdue (and of those, followed by a dropout) and followed up at home
+     (last month and this month; the ``due_*`` counts, defined in :mod:`lini.indicators.counts`).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from lini.core.privacy import Hidden
 from lini.indicators.achievement import CENT, HUNDRED
-from lini.indicators.catalog import METHODS, PARTICIPATION, POKTAN_KINDS, REASONS
+from lini.indicators.catalog import DUE_KEYS, METHODS, PARTICIPATION, POKTAN_KINDS, REASONS
 from lini.indicators.counts import month_add
 from lini.indicators.selectors import Period, period_parse, region_counts
 from lini.kb.choices import VisitType
@@ -173,6 +176,7 @@ def _keys() -> set[str]:
           for p in ("poktan", "poktan_active", "poktan_members", "meetings")),
         *(family for _k, family, *_r in PARTICIPATION),
         *(f"inst_{i}_{s}" for i, _l in INSTITUTIONS for s in ("exist", "reported")),
+        *DUE_KEYS,
     }  # fmt: skip
 
 
@@ -351,6 +355,31 @@ def _services(f: _Figures, columns: tuple[Column, ...]) -> Section:
     return Section("V", _("KB services by visit type and method"), columns, tuple(lines))
 
 
+def _followthrough(f: _Figures, columns: tuple[Column, ...]) -> Section:
+    lines = [
+        Line("due_visits", _("Due visits (repeat visits and check-ups due in the month)"),
+             f.both("due_visits")),
+        Line("due_on_time", _("Done on time (served again within the grace period)"),
+             f.both("due_on_time"), level=1),
+        Line("due_overdue", _("Overdue (grace period ended, not served again)"),
+             f.both("due_overdue"), level=1),
+        Line("due_dropout", _("of which the couple was recorded as not using (dropouts)"),
+             f.both("due_dropout"), level=2),
+        Line("due_visited", _("Followed up by a home visit"), f.both("due_visited"), level=1),
+    ]  # fmt: skip
+    return Section(
+        "VI",
+        _("Follow-through of due visits"),
+        columns,
+        tuple(lines),
+        note=_(
+            "Resupplies and check-ups after an insertion, by the due-list rules, counted in the "
+            "month they fell due. The rest of the month's due visits are pending: their grace "
+            "period has not ended."
+        ),
+    )
+
+
 def monthly_report(*, region: Region, period: Period | str) -> MonthlyReport:
     """The report of ``region`` for the month ``period``. The caller has checked the user's
     right to view the region. ValueError for a year or a region below the village."""
@@ -380,5 +409,6 @@ def monthly_report(*, region: Region, period: Period | str) -> MonthlyReport:
             _institutions(figures),
             _poktan(figures),
             _services(figures, months),
+            _followthrough(figures, months),
         ),
     )

@@ -60,7 +60,7 @@ _PEOPLE_EXACT = frozenset({
     "svc", "svc_postpartum", "families", "families_under5", "families_10_24", "families_60plus",
     "poktan_families",
 })  # fmt: skip
-_PEOPLE_PREFIXES = ("pa_", "pb_", "svc_", "nonuser_", "poktan_members_")
+_PEOPLE_PREFIXES = ("pa_", "pb_", "svc_", "nonuser_", "poktan_members_", "due_")
 
 # Totals that are exactly the sum of their parts (lini.indicators.counts): with the total
 # shown, one hidden part could be worked back from the others.
@@ -74,6 +74,8 @@ SUMS: dict[str, tuple[str, ...]] = {
     "unmet": tuple(f"nonuser_{r}" for r in sorted(UNMET_NEED)),
     "svc": tuple(f"svc_{v}" for v in VISIT_TYPES),
     "svc_m": tuple(f"svc_m_{m}" for m in _METHODS),
+    # The due visits decided so far (visits.followthrough): on time or overdue.
+    "due_closed": ("due_on_time", "due_overdue"),
 }
 _SUM_OF_PARTS = {frozenset(parts): name for name, parts in SUMS.items()}
 

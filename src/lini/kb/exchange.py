@@ -83,11 +83,11 @@ PRODUCT_WORDS: dict[str, tuple[str, ...]] = {
     ),
     Product.IUD_CUT380A: (
         "cut 380a", "cu t 380a", "copper t 380a", "tcu 380a", "iud cut 380a", "akdr cut 380a",
-        "akdr cu t 380a", "iud cut", "akdr cut", "spiral cut 380a",
+        "akdr cu t 380a", "iud cut", "akdr cut", "spiral cut 380a", "iud akdr cut 380a",
     ),
     Product.IUD_OTHER: (
         "iud lain", "iud lainnya", "iud lain lain", "akdr lain", "akdr lainnya", "spiral lain",
-        "nova t", "multiload", "mirena", "lng ius", "other iud",
+        "nova t", "multiload", "mirena", "lng ius", "other iud", "iud akdr lainnya",
     ),
 }  # fmt: skip
 _PRODUCT_TABLE = {

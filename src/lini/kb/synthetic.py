@@ -14,6 +14,10 @@ Parameters (assumptions [GK] to be checked against real faskes KB data, DOMAIN.m
 - repeat visits: injectable users every 12-13 weeks, pill users every 4-8 weeks;
 - informed consent always for long-acting methods, for 85% of the others; 12% of the new
   acceptors post-partum.
+- the product of each service (the same for all services of a couple): injectable users 80%
+  3-monthly (DMPA) and 20% 1-monthly, the 1-monthly ones back every 28-31 days instead of every
+  12-13 weeks; implant users 40% one rod and 60% two rods; IUD users 90% CuT 380A and 10% other
+  IUDs; none for pills, condoms and the other methods.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from lini.kb.choices import FacilityKind, FacilityLevel, Ownership, VisitType
+from lini.kb.choices import FacilityKind, FacilityLevel, Ownership, Product, VisitType
 from lini.kb.models import Facility, Service
 from lini.regions.models import Region, RegionLevel
 from lini.regions.selectors import subtree_q
@@ -38,10 +42,17 @@ EXPIRED_SHARE = 0.10
 NETWORK_UNITS = (1, 3)
 PRIVATE_UNITS = (1, 3)
 INJECTABLE_DAYS = (84, 91)
+INJECTABLE_1M_DAYS = (28, 31)
 PILL_DAYS = (28, 56)
 CONSENT_SHORT_ACTING = 0.85
 POSTPARTUM_NEW = 0.12
 BATCH = 2000
+# The share of each product among the users of a method (see the module's docstring).
+PRODUCT_SHARES: dict[str, tuple[tuple[str, float], ...]] = {
+    Method.INJECTABLE: ((Product.INJECTABLE_3M, 0.8), (Product.INJECTABLE_1M, 0.2)),
+    Method.IMPLANT: ((Product.IMPLANT_1, 0.4), (Product.IMPLANT_2, 0.6)),
+    Method.IUD: ((Product.IUD_CUT380A, 0.9), (Product.IUD_OTHER, 0.1)),
+}
 
 _MIDWIVES = (
     "Ani", "Dewi", "Euis", "Fitri", "Iis", "Lilis", "Nani", "Neneng", "Nur", "Rina", "Siti",
@@ -175,6 +186,16 @@ def _facilities(*, region: Region, seed: int, today: dt.date) -> tuple[int, dict
     return len(new_mains) + len(new_units), places
 
 
+def _product(seed: int, couple_id: int, method: str) -> str:
+    """The product a couple uses (its own random draw, so the choice does not depend on the
+    order in which the couples are generated); empty for methods without products."""
+    shares = PRODUCT_SHARES.get(method)
+    if shares is None:
+        return ""
+    rng = _rng(seed, "product", couple_id)
+    return rng.choices([p for p, _w in shares], weights=[w for _p, w in shares])[0]
+
+
 def _service(
     rng: random.Random,
     place: _Place,
@@ -183,11 +204,12 @@ def _service(
     day: dt.date,
     visit: str,
     event_id: int | None,
+    product: str = "",
 ) -> Service:
     chosen = rng.choices(range(len(place.ids)), weights=place.weights)[0]
     new = visit != VisitType.REPEAT
     return Service(
-        served_on=day, couple_id=couple_id, method=method, visit_type=visit,
+        served_on=day, couple_id=couple_id, method=method, visit_type=visit, product=product,
         postpartum=visit == VisitType.NEW and rng.random() < POSTPARTUM_NEW,
         informed_consent=method in LONG_ACTING or rng.random() < CONSENT_SHORT_ACTING,
         facility_id=place.ids[chosen], event_id=event_id,
@@ -233,21 +255,29 @@ def kb_generate(*, region: Region, seed: int, today: dt.date) -> dict[str, int]:
             if since is None or place is None or not place.ids:
                 continue
 
+            product = _product(seed, couple_id, method)
             history = recent.get(couple_id)
             if history and history[-1][1] == since and history[-1][3] == method:
                 earlier = {m for _e, _d, s, m in history[:-1] if s == KBStatus.USING}
                 visit = VisitType.SWITCH if earlier - {method} else VisitType.NEW
-                batch.append(_service(rng, place, couple_id, method, since, visit, history[-1][0]))
+                batch.append(_service(
+                    rng, place, couple_id, method, since, visit, history[-1][0], product
+                ))  # fmt: skip
                 counts[visit] += 1
             if method in (Method.INJECTABLE, Method.PILL):
-                low, high = INJECTABLE_DAYS if method == Method.INJECTABLE else PILL_DAYS
+                if method == Method.PILL:
+                    low, high = PILL_DAYS
+                elif product == Product.INJECTABLE_1M:
+                    low, high = INJECTABLE_1M_DAYS
+                else:
+                    low, high = INJECTABLE_DAYS
                 day = since + dt.timedelta(days=rng.randint(low, high))
                 if day < window_start:
                     day = window_start + dt.timedelta(days=rng.randint(0, low))
                 while day <= today:
-                    batch.append(
-                        _service(rng, place, couple_id, method, day, VisitType.REPEAT, None)
-                    )
+                    batch.append(_service(
+                        rng, place, couple_id, method, day, VisitType.REPEAT, None, product
+                    ))  # fmt: skip
                     counts[VisitType.REPEAT] += 1
                     day += dt.timedelta(days=rng.randint(low, high))
             if len(batch) >= BATCH:

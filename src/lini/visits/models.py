@@ -21,7 +21,8 @@ class DueRule(TimeStampedModel):
     the insertion, the birth, ...), ``grace_days`` after the due date make an item overdue (for
     a resupply: at risk of dropping out), ``repeat_days`` after a counselled or refused visit
     the item is due again, ``window_days`` after the due date it leaves the list (0: never),
-    ``per_week`` caps the items of the rule on one week's list (0: no cap)."""
+    ``per_week`` caps the items of the rule per village on one week's list, the oldest first
+    (0: no cap)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=RuleKind.choices)
@@ -37,7 +38,7 @@ class DueRule(TimeStampedModel):
     grace_days = models.PositiveIntegerField(_("grace period (days)"))
     repeat_days = models.PositiveIntegerField(_("again after a counselled or refused visit (days)"))
     window_days = models.PositiveIntegerField(_("leaves the list after (days, 0 = never)"))
-    per_week = models.PositiveIntegerField(_("at most per weekly list (0 = no limit)"))
+    per_week = models.PositiveIntegerField(_("at most per village and week (0 = no limit)"))
     bring = models.CharField(
         _("what to bring"), max_length=200, blank=True,
         help_text=_("Leave empty for the standard text."),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,13 +20,16 @@ from lini.accounts.models import User
 from lini.accounts.roles import Action
 from lini.audit.services import audit_change, snapshot
 from lini.core import clock
+from lini.indicators.services import counts_refresh
 from lini.kb.choices import VisitType
 from lini.kb.services import service_record
-from lini.register.choices import EventSource, KBStatus, Presence
+from lini.register.choices import EventSource, KBStatus, MaritalStatus, Presence, Relation
 from lini.register.models import Couple, Family, Member
 from lini.register.services import family_record, family_save
 from lini.visits.choices import COUPLE_KINDS, Outcome, RuleKind
+from lini.visits.followthrough import counts_after_rule_change
 from lini.visits.models import DueRule, Visit
+from lini.visits.rule_checks import NUMBERS, rule_problems
 
 # Kinds whose "served" is a repeat of the couple's current method, recorded in one tap.
 REPEAT_KINDS = frozenset({RuleKind.RESUPPLY, RuleKind.DEVICE_CHECK})
@@ -68,13 +71,50 @@ def visit_problems(
 def _mark_people(
     *, actor: User, family: Family, nik_numbers: set[str], presence: str, day: dt.date
 ) -> None:
-    """Mark these members of ``family`` as moved away or died (through the register's own
-    write path, which ends the couples of a wife who is gone)."""
+    """Mark these members of ``family`` as moved away or died, through the register's own write
+    path (which ends the couple of a wife who is gone):
+
+    - when the head moves away, the whole family has moved (every member living in it);
+    - when a married member dies, the surviving spouse is widowed (the couple ends); when the
+      head dies, the spouse living in the family becomes the head; with no spouse to take over,
+      the new head must be chosen on the family's page first (refused with that message).
+    """
     record = family_record(family)
+    living = [m for m in record.members if m.presence == Presence.PRESENT]
+    head = next((m for m in living if m.relation == Relation.HEAD), None)
+    if presence == Presence.MOVED and head is not None and head.nik in nik_numbers:
+        nik_numbers = {m.nik for m in living}
+    gone = [m for m in living if m.nik in nik_numbers]
+    survivors = [m for m in living if m.nik not in nik_numbers]
+    changes: dict[str, dict[str, object]] = {
+        m.nik: {"presence": presence, "presence_date": day} for m in gone
+    }
+    if presence == Presence.DIED and survivors:
+        married_dead = [m for m in gone if m.marital_status == MaritalStatus.MARRIED]
+        couple_roles = (Relation.HEAD, Relation.SPOUSE)
+        spouse = next(
+            (
+                m for m in survivors
+                if m.relation in couple_roles and m.marital_status == MaritalStatus.MARRIED
+                and any(d.relation in couple_roles and d.sex != m.sex for d in married_dead)
+            ),
+            None,
+        )  # fmt: skip
+        if spouse is not None:
+            changes[spouse.nik] = {"marital_status": MaritalStatus.WIDOWED}
+        if head is not None and head.nik in nik_numbers:
+            if spouse is None or spouse.relation != Relation.SPOUSE:
+                raise ValidationError(
+                    {
+                        "member": _(
+                            "The head of the family died and no spouse lives in the family to "
+                            "take over: choose the new head on the family's page first."
+                        )
+                    }
+                )
+            changes[spouse.nik]["relation"] = Relation.HEAD
     members = [
-        dataclasses.replace(m, presence=presence, presence_date=day)
-        if m.nik in nik_numbers and m.presence == Presence.PRESENT
-        else m
+        dataclasses.replace(m, **changes[m.nik]) if m.nik in changes else m  # type: ignore[arg-type]
         for m in record.members
     ]
     family_save(actor=actor, record=dataclasses.replace(record, members=members))
@@ -101,7 +141,9 @@ def visit_record(
     - served: a KB service on the day; by default a repeat of the couple's current method and
       product (``method``/``product``/``visit_type`` given for a new method);
     - moved: the wife and her husband (a couple's item) or every member living in the family;
-    - died: ``member`` (the wife for a couple's item when no member is given).
+      when the head is among them, the whole family;
+    - died: ``member`` (the wife for a couple's item when no member is given); see
+      :func:`_mark_people` for the spouse and the head.
     """
     visited_on = visited_on if visited_on is not None else clock.today()
     family = Family.objects.select_related("village").get(pk=family.pk)
@@ -145,6 +187,7 @@ def visit_record(
             recorded_by=actor,
         )  # fmt: skip
         audit_change(actor=actor, obj=visit, before=None, region_code=family.village.code)
+        counts_refresh([family.village_id])  # the follow-through counts read the visits
     return visit
 
 
@@ -167,7 +210,14 @@ def _serve(
         if not product:
             product = _current_product(couple)
     if not visit_type:
-        if using and method == couple.method:
+        if (
+            using
+            and method == couple.method
+            and rule is not None
+            and rule.kind == RuleKind.DEVICE_END
+        ):
+            visit_type = VisitType.NEW  # the device is replaced: a new insertion restarts its life
+        elif using and method == couple.method:
             visit_type = VisitType.REPEAT
         elif using:
             visit_type = VisitType.SWITCH
@@ -197,16 +247,25 @@ RULE_FIELDS = (
 )  # fmt: skip
 
 
+def can_change_rules(user: object) -> bool:
+    """National administrators change the due-list rules (they apply to every village)."""
+    return scope.role_allows(user, Action.MANAGE_USERS) and scope.user_scope(user).national  # type: ignore[arg-type]
+
+
 def rule_change(*, actor: User, rule: DueRule, version: int, **values: object) -> DueRule:
     """Change a rule's numbers (national administrators only); refused when someone else saved
     it since ``version`` was read. Audited."""
-    if not (scope.user_scope(actor).national and scope.role_allows(actor, Action.MANAGE_USERS)):
-        raise ValidationError(_("Only national administrators change the due-list rules."))
+    if not can_change_rules(actor):
+        raise PermissionDenied(_("Only national administrators change the due-list rules."))
     unknown = set(values) - set(RULE_FIELDS)
     if unknown:
         raise ValidationError(
             _("These cannot be changed: %(names)s") % {"names": ", ".join(sorted(unknown))}
         )
+    merged = {name: getattr(rule, name) for name in NUMBERS} | values
+    problems = rule_problems(kind=rule.kind, values=merged)
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         stored = DueRule.objects.select_for_update().get(pk=rule.pk)
         if stored.version != version:
@@ -222,4 +281,5 @@ def rule_change(*, actor: User, rule: DueRule, version: int, **values: object) -
         stored.updated_by = actor
         stored.save()
         audit_change(actor=actor, obj=stored, before=before, region_code="")
+        counts_after_rule_change()  # every village's follow-through counts, in the background
     return stored

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from lini import __version__
 from lini.accounts import scope
 from lini.accounts.roles import Action
+from lini.reminders.selectors import may_see_outbox
 
 
 def lini(request: HttpRequest) -> dict[str, object]:
@@ -14,4 +15,7 @@ def lini(request: HttpRequest) -> dict[str, object]:
         "lini_version": __version__,
         "lini_today_fixed": settings.LINI_TODAY,
         "can_manage_users": scope.role_allows(getattr(request, "user", None), Action.MANAGE_USERS),
+        "reminders_on": settings.LINI_REMINDERS,
+        "can_see_reminders": settings.LINI_REMINDERS
+        and may_see_outbox(getattr(request, "user", None)),
     }

@@ -24,6 +24,8 @@ REQUIRED = {
     "kampung_berkembang", "kampung_mandiri", "kampung_berkelanjutan", "kampung_rdk",
     "reporting_coverage", "villages_per_counsellor", "villages_no_counsellor",
     "cadres_per_village",
+    # Issue 9: the follow-through of the due visits.
+    "due_visits", "due_on_time_pct", "due_overdue", "due_dropout", "due_visited_pct",
 }  # fmt: skip
 
 

@@ -61,11 +61,13 @@ def _counts() -> None:
         poktan_bkb=2, poktan_active_bkb=1, poktan_members_bkb=40, meetings_bkb=3,
         families_under5=160, families=900, poktan_families=55,
         svc=15, svc_baru=12, svc_cabut=1, svc_ulang=2, svc_m_iud=10, svc_m_pil=4,
-        svc_postpartum=5,
+        svc_postpartum=5, due_visits=40, due_on_time=30, due_overdue=6, due_dropout=2,
+        due_visited=9,
     )  # fmt: skip
     put_counts(PULO, OCT, pus=300, pa=160, pa_pil=160, pa_modern=160, nonuser_ias=5,
                monthly_expected=1, poktan_bkb=1, poktan_members_bkb=10, families_under5=40,
-               families=100, poktan_families=10)  # fmt: skip
+               families=100, poktan_families=10, due_visits=10, due_on_time=8)  # fmt: skip
+    put_counts(SINGAMERTA, SEP, due_visits=20, due_overdue=20, due_dropout=5, due_visited=1)
     put_counts(KUTA_JAYA, OCT, pus=9999, pa=9999, pa_iud=9999)
 
 
@@ -79,7 +81,7 @@ def _lines(report):  # type: ignore[no-untyped-def]
 
 def test_the_report_sums_the_villages_counts_into_the_sections() -> None:
     report = monthly_report(region=Region.objects.get(code=CIRUAS), period="2019-10")
-    assert [s.code for s in report.sections] == ["I", "II", "III", "IV", "V"]
+    assert [s.code for s in report.sections] == ["I", "II", "III", "IV", "V", "VI"]
     assert report.previous.text == "2019-09"
     lines = _lines(report)
     # I: last month, this month (both villages summed; Kuta Jaya left out).
@@ -111,6 +113,12 @@ def test_the_report_sums_the_villages_counts_into_the_sections() -> None:
     assert lines[("V", "svc_baru")] == (3, 12)
     assert lines[("V", "svc_m")] == (3, 14)
     assert lines[("V", "svc_postpartum")] == (0, 5)
+    # VI: the follow-through of the due visits that fell due in each month.
+    assert lines[("VI", "due_visits")] == (20, 50)
+    assert lines[("VI", "due_on_time")] == (0, 38)
+    assert lines[("VI", "due_overdue")] == (20, 6)
+    assert lines[("VI", "due_dropout")] == (5, 2)
+    assert lines[("VI", "due_visited")] == (1, 9)
 
 
 def test_a_village_report_has_only_its_own_counts() -> None:

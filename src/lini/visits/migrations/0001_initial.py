@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('grace_days', models.PositiveIntegerField(verbose_name='grace period (days)')),
                 ('repeat_days', models.PositiveIntegerField(verbose_name='again after a counselled or refused visit (days)')),
                 ('window_days', models.PositiveIntegerField(verbose_name='leaves the list after (days, 0 = never)')),
-                ('per_week', models.PositiveIntegerField(verbose_name='at most per weekly list (0 = no limit)')),
+                ('per_week', models.PositiveIntegerField(verbose_name='at most per village and week (0 = no limit)')),
                 ('bring', models.CharField(blank=True, help_text='Leave empty for the standard text.', max_length=200, verbose_name='what to bring')),
                 ('form', models.CharField(blank=True, max_length=40, verbose_name='form')),
                 ('source', models.CharField(blank=True, max_length=300, verbose_name='source of the default')),

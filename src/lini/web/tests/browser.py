@@ -79,7 +79,8 @@ def phone_page(base_url: str, **context_options: Any) -> Iterator[Any]:
 
 
 def seed_data_again() -> None:
-    """Put back the rows that migrations seed (the indicator catalog). A browser test runs on a
+    """Put back the rows that migrations seed (the indicator catalog, the due-list rules). A
+    browser test runs on a
     live server with ``transactional_db``, whose flush after each test empties every table,
     seeded ones included; a later browser test needs them again."""
     from importlib import import_module
@@ -87,3 +88,4 @@ def seed_data_again() -> None:
     from django.apps import apps
 
     import_module("lini.indicators.migrations.0002_seed_catalog").seed(apps, None)
+    import_module("lini.visits.migrations.0002_seed_rules").seed(apps, None)

@@ -19,7 +19,7 @@ from lini.register.models import Family
 
 APPS_WITH_WALKS = (
     "accounts", "workforce", "kampung", "poktan", "kb", "monthly", "indicators", "campaigns",
-    "dhis2", "odk",
+    "dhis2", "odk", "visits", "reminders",
 )  # fmt: skip
 
 

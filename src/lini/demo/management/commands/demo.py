@@ -94,7 +94,8 @@ class Command(BaseCommand):
             f"{field['kampung']['created']:,} Kampung KB, "
             f"{field['kb']['facilities_created']:,} facilities, "
             f"{field['kb']['services_created']:,} KB services, "
-            f"{field['monthly']['inputs']:,} monthly inputs (new this run)",
+            f"{field['monthly']['inputs']:,} monthly inputs, "
+            f"{field.get('visits', {}).get('visits', 0):,} home visits (new this run)",
         )
         counted = demo_counts_ensure()
         self._step(
