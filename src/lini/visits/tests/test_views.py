@@ -737,3 +737,16 @@ def test_the_pages_keep_to_the_csp_and_carry_csrf_tokens(
         assert all(check.post_forms)
         forms += len(check.post_forms)
     assert forms >= 6
+
+
+def test_ids_in_the_page_are_never_written_with_thousands_separators() -> None:
+    """Indonesian writes 1.511 for 1511: an id in an attribute or a hidden field must not be."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("id"):
+        html = render_to_string(
+            "visits/includes/due_card_response.html",
+            {"fv": None, "notice": "ok", "family_id": 1511, "counts": None},
+        )
+    assert 'id="family-1511"' in html
