@@ -170,7 +170,8 @@ def due_list(
 
 
 def rules_all() -> QuerySet[DueRule]:
-    return DueRule.objects.all()
+    """Every due-list rule in the order of the rules page, with who changed it last."""
+    return DueRule.objects.select_related("updated_by").order_by("position", "code")
 
 
 def visits_of_family(*, family_id: int) -> QuerySet[Visit]:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lini.kb.choices import Product
 from lini.poktan.models import PoktanKind
 from lini.register.choices import Method
+from lini.visits import selectors
 from lini.visits.forms_rules import RestoreForm, RuleForm, rule_defaults
 from lini.visits.models import DueRule
 from lini.visits.rules import rule_bring, rule_title
@@ -63,7 +64,7 @@ def _applies_to(rule: DueRule) -> str:
 
 @require_GET
 def rule_list(request: HttpRequest) -> HttpResponse:
-    rules = DueRule.objects.select_related("updated_by").order_by("position", "code")
+    rules = selectors.rules_all()
     rows = [
         RuleRow(
             rule, rule_title(rule), _applies_to(rule), rule_bring(rule), rule_defaults(rule) or {}

@@ -73,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(answer)
 
     def log_message(self, format: str, *args: Any) -> None:
-        pass
+        """Quiet: the tests read the recorded requests, not the server's log."""
 
 
 class _Server(ThreadingHTTPServer):
